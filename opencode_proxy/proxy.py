@@ -1,0 +1,216 @@
+"""Forward HTTP requests (server-sent events included) to the target, streaming both ways."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+import structlog
+from aiohttp import web
+
+from .allowlist import is_websocket_upgrade
+from .errors import BadPath, UpstreamError, UpstreamTimeout, UpstreamUnreachable
+from .headers import browser_response_headers, headers_for_upstream
+from .keys import CLIENT, REQUEST_ID, SETTINGS, STREAMS, TARGET
+from .targets import Target, upstream_url
+from .websocket import bridge_websocket
+
+log = structlog.get_logger("opencode_proxy.proxy")
+
+# Bodies up to this size are read whole in one call: cheaper than a streaming loop.
+SMALL_BODY = 64 * 1024
+EVENT_STREAM = "text/event-stream"
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+@dataclass(slots=True)
+class Exchange:
+    """Byte counts of one proxied request, for its log line."""
+
+    bytes_in: int = 0
+    bytes_out: int = 0
+    status: int = 0
+    outcome: str = "ok"
+
+
+def split_raw_path(request: web.Request) -> tuple[str, str]:
+    """The still-encoded path after ``<prefix>/api/proxy/``, and the raw query string."""
+    path, _, query = request.raw_path.partition("?")
+    base = request.app[SETTINGS].proxy_base
+    if not path.startswith(base):
+        # The router matched on the decoded path; an escaped prefix is not worth guessing at.
+        raise BadPath(f"Proxied paths must start with {base} exactly as written.")
+    return path[len(base) :], query
+
+
+async def proxy_handler(request: web.Request) -> web.StreamResponse:
+    """Forward one request to the target judged by the allowlist middleware."""
+    target = request[TARGET]
+    tail, query = split_raw_path(request)
+    if is_websocket_upgrade(request):
+        return await bridge_websocket(request, target, upstream_url(target, tail, query, True))
+    url = upstream_url(target, tail, query)
+    exchange = Exchange()
+    started = time.monotonic()
+    try:
+        return await _forward(request, target, url, exchange)
+    except asyncio.CancelledError:
+        exchange.outcome = "client_gone"
+        raise
+    finally:
+        log.info(
+            "proxy.request",
+            request_id=request[REQUEST_ID],
+            method=request.method,
+            target=target.host_port,
+            path=url.raw_path,
+            status=exchange.status,
+            outcome=exchange.outcome,
+            bytes_in=exchange.bytes_in,
+            bytes_out=exchange.bytes_out,
+            duration_ms=round((time.monotonic() - started) * 1000, 2),
+        )
+
+
+async def _forward(
+    request: web.Request, target: Target, url: aiohttp.typedefs.StrOrURL, exchange: Exchange
+) -> web.StreamResponse:
+    headers = headers_for_upstream(request, target)
+    data: bytes | AsyncIterator[bytes] | None = None
+    if request.body_exists:
+        length = request.content_length
+        if length is not None and length <= SMALL_BODY:
+            data = await request.read()
+            exchange.bytes_in = len(data)
+        else:
+            data = _request_body(request, exchange)
+    session = request.app[CLIENT]
+    try:
+        upstream = await session.request(
+            request.method, url, headers=headers, data=data, allow_redirects=False
+        )
+    except aiohttp.ClientConnectorDNSError:
+        raise UpstreamUnreachable(
+            f"Could not connect to {target.host_port}: the name does not resolve."
+        ) from None
+    except (aiohttp.ConnectionTimeoutError, asyncio.TimeoutError):
+        raise UpstreamTimeout(
+            f"Could not connect to {target.host_port} within the connect timeout."
+        ) from None
+    except aiohttp.ClientConnectorError as exc:
+        raise UpstreamUnreachable(
+            f"Could not connect to {target.host_port}: {exc.strerror or 'connection failed'}."
+        ) from None
+    except aiohttp.ClientError:
+        raise UpstreamError(
+            f"The server {target.host_port} closed the connection without an answer."
+        ) from None
+    try:
+        exchange.status = upstream.status
+        return await _relay(request, upstream, exchange)
+    finally:
+        upstream.release()
+
+
+async def _request_body(request: web.Request, exchange: Exchange) -> AsyncIterator[bytes]:
+    content = request.content
+    while chunk := await content.readany():
+        exchange.bytes_in += len(chunk)
+        yield chunk
+
+
+async def _relay(
+    request: web.Request, upstream: aiohttp.ClientResponse, exchange: Exchange
+) -> web.StreamResponse:
+    headers = browser_response_headers(upstream.headers)
+    status = upstream.status
+    body_allowed = request.method != "HEAD" and status not in _NO_BODY_STATUSES
+    is_event_stream = upstream.content_type == EVENT_STREAM
+    length = upstream.content_length
+    if body_allowed and not is_event_stream and length is not None and length <= SMALL_BODY:
+        body = await upstream.read()
+        exchange.bytes_out = len(body)
+        return web.Response(status=status, reason=upstream.reason, body=body, headers=headers)
+
+    response = web.StreamResponse(status=status, reason=upstream.reason, headers=headers)
+    if is_event_stream:
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+    elif length is not None:
+        response.content_length = length
+    await response.prepare(request)
+    if not body_allowed:
+        await response.write_eof()
+        return response
+
+    stream = _EventStream(upstream) if is_event_stream else None
+    registry = request.app[STREAMS]
+    if stream is not None:
+        registry.add(stream)
+        log.info("stream.open", request_id=request[REQUEST_ID], kind="sse")
+    try:
+        ended = await _copy_body(upstream, response, exchange)
+        if stream is not None and stream.closing:
+            exchange.outcome = "shutdown"
+            ended = True
+    finally:
+        if stream is not None:
+            registry.discard(stream)
+            log.info(
+                "stream.close",
+                request_id=request[REQUEST_ID],
+                kind="sse",
+                bytes_out=exchange.bytes_out,
+                outcome=exchange.outcome,
+            )
+    if ended:
+        await response.write_eof()
+    else:
+        # The body is incomplete: end the connection without the terminating chunk, so the
+        # browser sees a failed download instead of a short one that looks whole.
+        _abort(request)
+    return response
+
+
+async def _copy_body(
+    upstream: aiohttp.ClientResponse, response: web.StreamResponse, exchange: Exchange
+) -> bool:
+    """Copy the body chunk by chunk with awaited writes; True when it ended normally."""
+    content = upstream.content
+    while True:
+        try:
+            chunk = await content.readany()
+        except (aiohttp.ClientError, OSError):
+            exchange.outcome = "upstream_failed"
+            return False
+        if not chunk:
+            return True
+        try:
+            await response.write(chunk)
+        except (ConnectionError, aiohttp.ClientConnectionResetError):
+            exchange.outcome = "client_gone"
+            return False
+        exchange.bytes_out += len(chunk)
+
+
+def _abort(request: web.Request) -> None:
+    transport = request.transport
+    if transport is not None:
+        transport.close()
+
+
+class _EventStream:
+    """An open event stream; shutting it down ends the browser's stream cleanly."""
+
+    __slots__ = ("upstream", "closing")
+
+    def __init__(self, upstream: aiohttp.ClientResponse):
+        self.upstream = upstream
+        self.closing = False
+
+    async def shutdown(self) -> None:
+        self.closing = True
+        self.upstream.close()

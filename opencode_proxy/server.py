@@ -1,0 +1,93 @@
+"""Run the application: logging, event loop, one or more worker processes, signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import structlog
+from aiohttp import web
+
+from .app import create_app
+from .logs import configure_logging
+from .settings import Settings, SettingsError
+
+log = structlog.get_logger("opencode_proxy.server")
+
+
+def run(settings: Settings) -> None:
+    """Serve until SIGTERM/SIGINT, in ``settings.workers`` processes."""
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        app = create_app(settings)
+    except SettingsError as exc:
+        log.error("settings.invalid", message=str(exc))
+        sys.exit(2)
+    if settings.workers == 1:
+        _serve(app, settings, reuse_port=False)
+        return
+    _supervise(app, settings)
+
+
+def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> None:
+    async def announce(app: web.Application) -> None:
+        log.info(
+            "server.started",
+            host=settings.host,
+            port=settings.port,
+            prefix=settings.prefix + "/",
+            allow=list(settings.allow),
+            pid=os.getpid(),
+        )
+
+    app.on_startup.append(announce)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout,
+        handler_cancellation=True,
+        access_log=None,
+        print=None,
+        reuse_port=reuse_port,
+        loop=_new_loop(),
+    )
+    log.info("server.stopped", pid=os.getpid())
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def _supervise(app: web.Application, settings: Settings) -> None:
+    """Fork one process per worker, all listening on the port with SO_REUSEPORT."""
+    children: list[int] = []
+    for _ in range(settings.workers):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _serve(app, settings, reuse_port=True)
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            try:
+                os.kill(child, signum)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    status = 0
+    for child in children:
+        _, code = os.waitpid(child, 0)
+        status = status or os.waitstatus_to_exitcode(code)
+    sys.exit(status if status > 0 else 0)

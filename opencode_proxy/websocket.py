@@ -1,0 +1,218 @@
+"""Bridge a browser websocket to the target: frames, pings and close codes end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import aiohttp
+import structlog
+from aiohttp import WSMsgType, web
+from yarl import URL
+
+from .errors import UpstreamError, UpstreamRefusedUpgrade, UpstreamTimeout, UpstreamUnreachable
+from .headers import headers_for_upstream
+from .keys import CLIENT, REQUEST_ID, SETTINGS, STREAMS
+from .targets import Target
+
+log = structlog.get_logger("opencode_proxy.websocket")
+
+# Codes a peer may put in a close frame; 1005, 1006 and 1015 only describe a closure.
+_SENDABLE = frozenset({1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014})
+GOING_AWAY = 1001
+INTERNAL_ERROR = 1011
+ABNORMAL = 1006
+CLOSE_TIMEOUT = 5.0
+_REFUSALS_KEPT = frozenset({401, 403, 404, 410, 429})
+
+
+def sendable_close_code(code: int | None) -> int:
+    """Map a received close code to one that may be sent on the other side."""
+    if code is None or code == 1005:
+        return 1000
+    if code in _SENDABLE or 3000 <= code <= 4999:
+        return code
+    return INTERNAL_ERROR
+
+
+def offered_protocols(request: web.Request) -> tuple[str, ...]:
+    """The subprotocols the browser offered, in its order."""
+    return tuple(
+        token.strip()
+        for value in request.headers.getall("Sec-WebSocket-Protocol", ())
+        for token in value.split(",")
+        if token.strip()
+    )
+
+
+@dataclass(slots=True)
+class _Direction:
+    messages: int = 0
+    bytes: int = 0
+
+
+async def bridge_websocket(request: web.Request, target: Target, url: URL) -> web.StreamResponse:
+    """Connect upstream first, then accept the browser with the subprotocol upstream chose."""
+    settings = request.app[SETTINGS]
+    try:
+        upstream = await request.app[CLIENT].ws_connect(
+            url,
+            protocols=offered_protocols(request),
+            headers=headers_for_upstream(request, target, websocket=True),
+            autoclose=False,
+            autoping=False,
+            max_msg_size=settings.max_ws_message,
+            timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
+        )
+    except aiohttp.WSServerHandshakeError as exc:
+        status = exc.status if exc.status in _REFUSALS_KEPT else 502
+        raise UpstreamRefusedUpgrade(
+            f"The server {target.host_port} refused the websocket connection "
+            f"(HTTP {exc.status}).",
+            status=status,
+        ) from None
+    except (aiohttp.ConnectionTimeoutError, asyncio.TimeoutError):
+        raise UpstreamTimeout(
+            f"Could not connect to {target.host_port} within the connect timeout."
+        ) from None
+    except aiohttp.ClientConnectorError:
+        raise UpstreamUnreachable(f"Could not connect to {target.host_port}.") from None
+    except aiohttp.ClientError:
+        raise UpstreamError(f"The websocket handshake with {target.host_port} failed.") from None
+
+    browser = web.WebSocketResponse(
+        protocols=(upstream.protocol,) if upstream.protocol else (),
+        autoclose=False,
+        autoping=False,
+        max_msg_size=settings.max_ws_message,
+    )
+    try:
+        await browser.prepare(request)
+    except BaseException:
+        await upstream.close(code=GOING_AWAY)
+        raise
+    bridge = _Bridge(browser, upstream)
+    registry = request.app[STREAMS]
+    registry.add(bridge)
+    request_id = request[REQUEST_ID]
+    log.info(
+        "stream.open",
+        request_id=request_id,
+        kind="websocket",
+        target=target.host_port,
+        path=url.raw_path,
+        protocol=upstream.protocol,
+    )
+    started = time.monotonic()
+    try:
+        await bridge.run()
+    finally:
+        registry.discard(bridge)
+        log.info(
+            "stream.close",
+            request_id=request_id,
+            kind="websocket",
+            target=target.host_port,
+            closed_by=bridge.closed_by,
+            code=bridge.code,
+            messages_in=bridge.to_upstream.messages,
+            messages_out=bridge.to_browser.messages,
+            bytes_in=bridge.to_upstream.bytes,
+            bytes_out=bridge.to_browser.bytes,
+            duration_ms=round((time.monotonic() - started) * 1000, 2),
+        )
+    return browser
+
+
+_Socket = web.WebSocketResponse | aiohttp.ClientWebSocketResponse
+
+
+class _Bridge:
+    """Two pumps, one per direction; when either ends, both sides close with its code."""
+
+    def __init__(self, browser: web.WebSocketResponse, upstream: aiohttp.ClientWebSocketResponse):
+        self.browser = browser
+        self.upstream = upstream
+        self.to_upstream = _Direction()
+        self.to_browser = _Direction()
+        self.closed_by = "unknown"
+        self.code: int = ABNORMAL
+        self._shutting_down = False
+        self._pumps: tuple[asyncio.Task[tuple[int, str]], ...] = ()
+
+    async def run(self) -> None:
+        up = asyncio.ensure_future(_pump(self.browser, self.upstream, self.to_upstream))
+        down = asyncio.ensure_future(_pump(self.upstream, self.browser, self.to_browser))
+        self._pumps = (up, down)
+        code, reason = GOING_AWAY, "proxy closed"
+        try:
+            await asyncio.wait(self._pumps, return_when=asyncio.FIRST_COMPLETED)
+            if self._shutting_down:
+                self.closed_by, code, reason = "shutdown", GOING_AWAY, "server shutting down"
+            else:
+                first = up if up.done() else down
+                self.closed_by = "browser" if first is up else "upstream"
+                code, reason = _outcome(first)
+        except asyncio.CancelledError:
+            # The browser's connection is gone (handler cancellation): tell upstream.
+            self.closed_by, code, reason = "browser", GOING_AWAY, "client went away"
+            raise
+        finally:
+            for pump in self._pumps:
+                pump.cancel()
+            await asyncio.gather(*self._pumps, return_exceptions=True)
+            self.code = code
+            sendable = sendable_close_code(code)
+            message = reason.encode()[:123]
+            await asyncio.gather(
+                _close(self.upstream, sendable, message),
+                _close(self.browser, sendable, message),
+            )
+
+    async def shutdown(self) -> None:
+        self._shutting_down = True
+        for pump in self._pumps:
+            pump.cancel()
+
+
+def _outcome(pump: asyncio.Task[tuple[int, str]]) -> tuple[int, str]:
+    if pump.cancelled():
+        return GOING_AWAY, ""
+    if pump.exception() is not None:
+        return ABNORMAL, ""
+    return pump.result()
+
+
+async def _pump(source: _Socket, sink: _Socket, counts: _Direction) -> tuple[int, str]:
+    """Relay frames from source to sink until source closes; return its close code and reason."""
+    while True:
+        message = await source.receive()
+        kind = message.type
+        if kind is WSMsgType.TEXT:
+            await sink.send_str(message.data)
+            counts.messages += 1
+            counts.bytes += len(message.data)
+        elif kind is WSMsgType.BINARY:
+            await sink.send_bytes(message.data)
+            counts.messages += 1
+            counts.bytes += len(message.data)
+        elif kind is WSMsgType.PING:
+            await sink.ping(message.data)
+        elif kind is WSMsgType.PONG:
+            await sink.pong(message.data)
+        elif kind is WSMsgType.CLOSE:
+            return message.data, message.extra or ""
+        elif kind is WSMsgType.ERROR:
+            error = message.data
+            code = getattr(error, "code", None)
+            return (code if isinstance(code, int) else ABNORMAL), ""
+        else:
+            return source.close_code or ABNORMAL, ""
+
+
+async def _close(socket: _Socket, code: int, message: bytes) -> None:
+    try:
+        await asyncio.wait_for(socket.close(code=code, message=message), CLOSE_TIMEOUT)
+    except (asyncio.TimeoutError, ConnectionError, aiohttp.ClientError, RuntimeError):
+        pass
