@@ -60,9 +60,11 @@ class HostPattern:
             return cls(text, port, ip=ipaddress.IPv4Address(host))
         except ValueError:
             pass
+        if not all(_GLOB_LABEL.match(label) for label in host.split(".")):
+            raise SettingsError(f"invalid host pattern {text!r}")
         if "*" not in host:
             return cls(text, port, exact=host)
-        return cls(text, port, glob=_compile_glob(host, text))
+        return cls(text, port, glob=_compile_glob(host))
 
     @property
     def names_exact_host_port(self) -> bool:
@@ -80,15 +82,13 @@ class HostPattern:
         return self.glob is not None and self.glob.match(target.host) is not None
 
 
-def _compile_glob(host: str, text: str) -> re.Pattern[str]:
+def _compile_glob(host: str) -> re.Pattern[str]:
     if host == "*":
         return re.compile(r"^.+$")
     labels = host.split(".")
-    parts: list[str] = []
+    parts = []
     for index, label in enumerate(labels):
-        if not _GLOB_LABEL.match(label):
-            raise SettingsError(f"invalid host pattern {text!r}")
-        if label == "*" and index == 0 and len(labels) > 1:
+        if label == "*" and index == 0:
             parts.append(r"(?:[a-z0-9-]+\.)*[a-z0-9-]+")
         else:
             parts.append("[a-z0-9-]*".join(re.escape(p) for p in label.split("*")))

@@ -6,7 +6,7 @@ It streams a known reply word by word. The last user message steers it:
 - ``[tool:bash:COMMAND]``: ask to run ``COMMAND`` with the bash tool first, then reply
   with the known text once the tool result comes back.
 
-Run it alone with ``python -m tests.support.fake_model --port 4097``.
+Run it alone with ``python -m tools.fake_model --port 4097``.
 """
 
 from __future__ import annotations

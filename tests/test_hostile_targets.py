@@ -1,0 +1,144 @@
+"""Hostile targets and paths: every one is refused with a 4xx and never reaches any upstream.
+
+The fake upstream is the canary: it listens on 127.0.0.1 and the proxy allows exactly
+``127.0.0.1:<its port>`` (and ``*.svc.cluster.local``). Each case below names that canary
+some other way, or smuggles another host past the check; none may reach it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from aiohttp.test_utils import TestServer
+from yarl import URL
+
+from tests.conftest import ProxyClient
+from tests.upstream import Seen
+
+REFUSAL_CODES = {"bad_target", "target_not_allowed", "bad_path", "missing_target", "not_found"}
+
+# "P" stands for the canary's port.
+HOSTILE_TARGETS = [
+    # other names and spellings of the canary's address
+    "http://localhost:P",
+    "http://LOCALHOST:P",
+    "http://2130706433:P",
+    "http://0177.0.0.1:P",
+    "http://0x7f.0.0.1:P",
+    "http://0x7f000001:P",
+    "http://127.1:P",
+    "http://127.0.1:P",
+    "http://127.0.0.01:P",
+    "http://0:P",
+    "http://0.0.0.0:P",
+    "http://127.0.0.2:P",
+    "http://[::1]:P",
+    "http://[::ffff:127.0.0.1]:P",
+    "http://[::ffff:7f00:1]:P",
+    "http://[0:0:0:0:0:ffff:127.0.0.1]:P",
+    "http://[::127.0.0.1]:P",
+    "http://[127.0.0.1]:P",
+    "http://127%2e0%2e0%2e1:P",
+    "http://127。0。0。1:P",
+    "http://①②⑦.0.0.1:P",
+    # userinfo and parser confusion
+    "http://evil@127.0.0.1:P",
+    "http://127.0.0.1:P@evil.example",
+    "http://127.0.0.1:P\\@evil.example",
+    "http://127.0.0.1:P%2f@evil.example",
+    "http://127.0.0.1:P#@evil.example",
+    "http://127.0.0.1:P?@evil.example",
+    "http://127.0.0.1:P:80",
+    "http://127.0.0.1 :P",
+    "http:/127.0.0.1:P",
+    "http:\\\\127.0.0.1:P",
+    "//127.0.0.1:P",
+    "127.0.0.1:P",
+    # schemes
+    "ftp://127.0.0.1:P",
+    "gopher://127.0.0.1:P",
+    "ws://127.0.0.1:P",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    # control characters
+    "http://127.0.0.1:P\r\nX-Injected: 1",
+    "http://127.0.0.1:P\x00",
+    "http://127.0.0.1:P\t",
+    # base paths that climb
+    "http://127.0.0.1:P/../x",
+    "http://127.0.0.1:P/%2e%2e/x",
+    "http://127.0.0.1:P/a/%2E./x",
+    # names that only look like cluster names
+    "http://x.svc.cluster.local.evil.example:P",
+    "http://evilsvc.cluster.local:P",
+    "http://svc.cluster.local:P",
+    "http://x.svc.cluster.local%2eevil.example:P",
+    "http://exаmple.svc.cluster.local:P",
+    "http://xn--e1awd7f.com:P",
+    "http://<script>.svc.cluster.local:P",
+]
+
+HOSTILE_PATHS = [
+    "/%2e%2e/%2e%2e/healthz",
+    "/a/%2E%2E/%2e%2e/x",
+    "/./x",
+    "/a/./b",
+    "/%2e/x",
+]
+
+
+@pytest.fixture
+async def guarded(make_proxy, session, upstream: TestServer) -> ProxyClient:  # type: ignore[no-untyped-def]
+    proxy = await make_proxy(allow=(f"127.0.0.1:{upstream.port}", "*.svc.cluster.local"))
+    return ProxyClient(session, proxy, f"http://127.0.0.1:{upstream.port}")
+
+
+def test_table_is_large_enough() -> None:
+    """The issue asks for at least 30 hostile cases."""
+    assert len(HOSTILE_TARGETS) + len(HOSTILE_PATHS) >= 30
+
+
+@pytest.mark.parametrize("raw", HOSTILE_TARGETS)
+async def test_hostile_target_refused(guarded: ProxyClient, seen: Seen, upstream: TestServer, raw: str) -> None:
+    """A hostile target in ?target= is refused as JSON and the canary sees nothing."""
+    target = raw.replace(":P", f":{upstream.port}")
+    url = URL(guarded.url("/api/proxy/global/health") + "?target=" + quote(target, safe=""), encoded=True)
+    async with guarded.session.get(url) as response:
+        assert 400 <= response.status < 500
+        assert response.content_type == "application/json"
+        body = await response.json()
+    assert body["error"] in REFUSAL_CODES
+    assert "<script>" not in body["message"]
+    assert seen.requests == []
+
+
+@pytest.mark.parametrize("raw", [t for t in HOSTILE_TARGETS if t.isascii() and t.isprintable()])
+async def test_hostile_target_refused_in_header(
+    guarded: ProxyClient, seen: Seen, upstream: TestServer, raw: str
+) -> None:
+    """The same targets in X-Target-Server are refused too."""
+    target = raw.replace(":P", f":{upstream.port}")
+    async with guarded.request("GET", "/global/health", target=target) as response:
+        assert 400 <= response.status < 500
+        assert (await response.json())["error"] in REFUSAL_CODES
+    assert seen.requests == []
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS)
+async def test_hostile_path_refused(guarded: ProxyClient, seen: Seen, path: str) -> None:
+    """Paths that climb out of the target's base are refused, escaped or not."""
+    async with guarded.request("GET", path) as response:
+        assert 400 <= response.status < 500
+        assert (await response.json())["error"] in REFUSAL_CODES
+    assert seen.requests == []
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example/x", "/@evil.example"])
+async def test_host_in_path_stays_a_path(guarded: ProxyClient, seen: Seen, path: str) -> None:
+    """A host written into the path is only ever a path on the target."""
+    async with guarded.request("GET", path) as response:
+        assert response.status == 200
+    assert len(seen.requests) == 1
+    assert seen.headers[0]["host"] == [guarded.target.removeprefix("http://")]

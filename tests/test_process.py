@@ -1,0 +1,118 @@
+"""The service as a process: graceful shutdown and flat memory under gigabyte bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import signal
+import time
+from collections.abc import AsyncIterator, Callable
+
+import aiohttp
+import psutil
+import pytest
+from aiohttp import WSMsgType
+from aiohttp.test_utils import TestServer
+
+from tests.conftest import ProxyProcess
+from tests.test_events import next_event
+from tests.upstream import CHUNK, Seen, pattern_digest
+
+GIB = 1 << 30
+
+
+class TestShutdown:
+    async def test_sigterm_ends_streams_and_exits(
+        self, proxy_process: Callable[..., ProxyProcess], upstream: TestServer, seen: Seen,
+        session: aiohttp.ClientSession,
+    ) -> None:
+        """On SIGTERM open event streams end, websockets close with 1001, and it exits in time."""
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--shutdown-timeout", "5")
+        target = f"http://127.0.0.1:{upstream.port}"
+        events = await session.get(proxy.base + "/api/proxy/events", headers={"X-Target-Server": target})
+        await seen.sse_gate.put("first")
+        assert await next_event(events) == {"word": "first"}
+        ws = await session.ws_connect(
+            proxy.base + f"/api/proxy/ws?target={target}",
+            headers={"Origin": f"http://127.0.0.1:{proxy.port}"},
+        )
+        await ws.send_str("hi")
+        assert await ws.receive_str(timeout=3) == "echo:hi"
+
+        assert proxy.process is not None
+        started = time.monotonic()
+        proxy.process.send_signal(signal.SIGTERM)
+        message = await ws.receive(timeout=5)
+        assert (message.type, message.data) == (WSMsgType.CLOSE, 1001)
+        async with asyncio.timeout(5):
+            assert (await events.content.read()).strip() == b""
+        await asyncio.get_running_loop().run_in_executor(None, proxy.process.wait, 10)
+        elapsed = time.monotonic() - started
+        assert proxy.process.returncode == 0
+        assert elapsed < 5
+        events.release()
+        await ws.close()
+        log = [json.loads(line) for line in proxy.stop().splitlines() if line.startswith("{")]
+        assert {"server.started", "stream.open", "stream.close", "server.stopped"} <= {e["event"] for e in log}
+
+
+async def _sample_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
+    process = psutil.Process(pid)
+    while not stop.is_set():
+        peak[0] = max(peak[0], process.memory_info().rss)
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.slow
+class TestMemory:
+    @pytest.fixture
+    async def measured(
+        self, proxy_process: Callable[..., ProxyProcess], upstream: TestServer
+    ) -> AsyncIterator[tuple[ProxyProcess, list[int]]]:
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--log-level", "warning")
+        assert proxy.process is not None
+        peak = [psutil.Process(proxy.process.pid).memory_info().rss]
+        stop = asyncio.Event()
+        sampler = asyncio.ensure_future(_sample_rss(proxy.process.pid, peak, stop))
+        baseline = peak[0]
+        yield proxy, peak
+        stop.set()
+        await sampler
+        growth = peak[0] - baseline
+        print(f"proxy RSS: baseline {baseline / 2**20:.1f} MiB, growth {growth / 2**20:.1f} MiB")
+        assert growth < 64 * 2**20
+
+    async def test_gigabyte_download(
+        self, measured: tuple[ProxyProcess, list[int]], upstream: TestServer, session: aiohttp.ClientSession
+    ) -> None:
+        """1 GiB streams through with the proxy's memory flat, and arrives intact."""
+        proxy, _ = measured
+        digest = hashlib.sha256()
+        total = 0
+        headers = {"X-Target-Server": f"http://127.0.0.1:{upstream.port}"}
+        async with session.get(proxy.base + f"/api/proxy/bytes/{GIB}", headers=headers) as response:
+            assert response.status == 200
+            async for chunk in response.content.iter_chunked(1 << 20):
+                digest.update(chunk)
+                total += len(chunk)
+        assert total == GIB
+        assert digest.hexdigest() == pattern_digest(GIB)
+
+    async def test_gigabyte_upload(
+        self, measured: tuple[ProxyProcess, list[int]], upstream: TestServer, session: aiohttp.ClientSession
+    ) -> None:
+        """1 GiB uploads through with the proxy's memory flat, and arrives intact."""
+        proxy, _ = measured
+
+        async def body() -> AsyncIterator[bytes]:
+            block = CHUNK * 16
+            for _ in range(GIB // len(block)):
+                yield block
+
+        headers = {"X-Target-Server": f"http://127.0.0.1:{upstream.port}", "Content-Length": str(GIB)}
+        async with session.post(proxy.base + "/api/proxy/upload", data=body(), headers=headers) as response:
+            info = await response.json()
+        assert info["length"] == GIB
+        assert info["sha256"] == pattern_digest(GIB)
+        assert info["content_length"] == str(GIB)
