@@ -143,7 +143,9 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+def settings_from(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Parse the command line and environment into validated Settings (exit 2 on error)."""
     environ = os.environ if environ is None else environ
     parser = build_parser(environ)

@@ -18,7 +18,7 @@ ERROR_HEADER = "X-Proxy-Error"
 class ProxyError(Exception):
     """Base of every error the proxy answers with; carries an HTTP status hint."""
 
-    status: ClassVar[int] = 500
+    status: int = 500
     code: ClassVar[str] = "internal_error"
     default_message: ClassVar[str] = "The proxy failed to handle this request."
 

@@ -149,7 +149,11 @@ def browser_response_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str
     headers: CIMultiDict[str] = CIMultiDict()
     for name, value in upstream.items():
         lowered = name.lower()
-        if lowered in RESPONSE_DROP or lowered in named or lowered.startswith(RESPONSE_DROP_PREFIXES):
+        if (
+            lowered in RESPONSE_DROP
+            or lowered in named
+            or lowered.startswith(RESPONSE_DROP_PREFIXES)
+        ):
             continue
         headers.add(name, value)
     headers.update(SANDBOX_HEADERS)

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from .streams import StreamRegistry
     from .targets import Target
 
-SETTINGS = web.AppKey("settings", "Settings")
-ALLOWLIST = web.AppKey("allowlist", "Allowlist")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+ALLOWLIST: web.AppKey[Allowlist] = web.AppKey("allowlist")
 CLIENT = web.AppKey("client", aiohttp.ClientSession)
-STREAMS = web.AppKey("streams", "StreamRegistry")
-SERVERS = web.AppKey("servers", "tuple[ManagedServer, ...]")
+STREAMS: web.AppKey[StreamRegistry] = web.AppKey("streams")
+SERVERS: web.AppKey[tuple[ManagedServer, ...]] = web.AppKey("servers")
 
-TARGET = web.RequestKey("target", "Target")
+TARGET: web.RequestKey[Target] = web.RequestKey("target")
 REQUEST_ID = web.RequestKey("request_id", str)

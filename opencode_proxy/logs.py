@@ -56,9 +56,7 @@ def default_log_format() -> str:
 
 
 @web.middleware
-async def request_context_middleware(
-    request: web.Request, handler: Handler
-) -> web.StreamResponse:
+async def request_context_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give every request an id and answer every error as JSON with a stable code."""
     incoming = request.headers.get("X-Request-Id")
     request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex

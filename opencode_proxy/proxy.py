@@ -96,7 +96,7 @@ async def _forward(
         raise UpstreamUnreachable(
             f"Could not connect to {target.host_port}: the name does not resolve."
         ) from None
-    except (aiohttp.ConnectionTimeoutError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ConnectionTimeoutError):
         raise UpstreamTimeout(
             f"Could not connect to {target.host_port} within the connect timeout."
         ) from None
@@ -156,6 +156,9 @@ async def _relay(
         if stream is not None and stream.closing:
             exchange.outcome = "shutdown"
             ended = True
+    except asyncio.CancelledError:
+        exchange.outcome = "client_gone"
+        raise
     finally:
         if stream is not None:
             registry.discard(stream)
@@ -205,7 +208,7 @@ def _abort(request: web.Request) -> None:
 class _EventStream:
     """An open event stream; shutting it down ends the browser's stream cleanly."""
 
-    __slots__ = ("upstream", "closing")
+    __slots__ = ("closing", "upstream")
 
     def __init__(self, upstream: aiohttp.ClientResponse):
         self.upstream = upstream

@@ -28,7 +28,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _TARGET = re.compile(
     r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<path>/[^?#]*)?$"
 )
-_AUTHORITY = re.compile(r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>\d{1,5}))?$")
+_AUTHORITY = re.compile(
+    r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>\d{1,5}))?$"
+)
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # WHATWG URL parsing treats a host whose last label is a number as an IPv4 address in
 # one of many spellings (decimal, octal, hex, short forms). Only the canonical dotted

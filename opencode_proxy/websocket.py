@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -68,11 +69,10 @@ async def bridge_websocket(request: web.Request, target: Target, url: URL) -> we
     except aiohttp.WSServerHandshakeError as exc:
         status = exc.status if exc.status in _REFUSALS_KEPT else 502
         raise UpstreamRefusedUpgrade(
-            f"The server {target.host_port} refused the websocket connection "
-            f"(HTTP {exc.status}).",
+            f"The server {target.host_port} refused the websocket connection (HTTP {exc.status}).",
             status=status,
         ) from None
-    except (aiohttp.ConnectionTimeoutError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ConnectionTimeoutError):
         raise UpstreamTimeout(
             f"Could not connect to {target.host_port} within the connect timeout."
         ) from None
@@ -212,7 +212,6 @@ async def _pump(source: _Socket, sink: _Socket, counts: _Direction) -> tuple[int
 
 
 async def _close(socket: _Socket, code: int, message: bytes) -> None:
-    try:
+    # A side that is already gone cannot be closed politely; nothing is left to do.
+    with contextlib.suppress(TimeoutError, ConnectionError, aiohttp.ClientError, RuntimeError):
         await asyncio.wait_for(socket.close(code=code, message=message), CLOSE_TIMEOUT)
-    except (asyncio.TimeoutError, ConnectionError, aiohttp.ClientError, RuntimeError):
-        pass

@@ -38,9 +38,7 @@ class ProxyClient:
         """Absolute URL of a path under the proxy's prefix."""
         return self.base + path
 
-    def request(
-        self, method: str, path: str, *, target: str | None = None, **kwargs: Any
-    ) -> Any:
+    def request(self, method: str, path: str, *, target: str | None = None, **kwargs: Any) -> Any:
         """A request through ``/api/proxy`` with the target in X-Target-Server."""
         headers = dict(kwargs.pop("headers", {}))
         headers.setdefault("X-Target-Server", target or self.target)
@@ -92,9 +90,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-def client(
-    session: aiohttp.ClientSession, proxy: TestServer, upstream: TestServer
-) -> ProxyClient:
+def client(session: aiohttp.ClientSession, proxy: TestServer, upstream: TestServer) -> ProxyClient:
     """A client of the proxy whose target is the fake upstream."""
     return ProxyClient(session, proxy, f"http://127.0.0.1:{upstream.port}")
 
@@ -127,7 +123,9 @@ class ProxyProcess:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("proxy exited: " + (self.process.stdout.read() if self.process.stdout else ""))
+                raise RuntimeError(
+                    "proxy exited: " + (self.process.stdout.read() if self.process.stdout else "")
+                )
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=1):
                     return self
@@ -163,3 +161,6 @@ def proxy_process() -> Iterator[Callable[..., ProxyProcess]]:
     yield factory
     for process in started:
         process.stop()
+
+
+pytest_plugins = ["tests.opencode_fixtures"]

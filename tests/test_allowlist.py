@@ -21,9 +21,21 @@ class TestMatching:
             (["*.svc.cluster.local"], "http://x.svc.cluster.local.evil.example", False),
             (["*.svc.cluster.local"], "http://127.0.0.1:4096", False),
             (["*.svc.cluster.local"], "http://[::1]:4096", False),
-            (["sandbox.ns.svc.cluster.local:4096"], "http://sandbox.ns.svc.cluster.local:4096", True),
-            (["sandbox.ns.svc.cluster.local:4096"], "http://sandbox.ns.svc.cluster.local:4097", False),
-            (["sandbox.ns.svc.cluster.local:4096"], "http://x.sandbox.ns.svc.cluster.local:4096", False),
+            (
+                ["sandbox.ns.svc.cluster.local:4096"],
+                "http://sandbox.ns.svc.cluster.local:4096",
+                True,
+            ),
+            (
+                ["sandbox.ns.svc.cluster.local:4096"],
+                "http://sandbox.ns.svc.cluster.local:4097",
+                False,
+            ),
+            (
+                ["sandbox.ns.svc.cluster.local:4096"],
+                "http://x.sandbox.ns.svc.cluster.local:4096",
+                False,
+            ),
             (["127.0.0.1:4096"], "http://127.0.0.1:4096", True),
             (["127.0.0.1:4096"], "http://127.0.0.1:4097", False),
             (["127.0.0.1:4096"], "http://[::ffff:127.0.0.1]:4096", False),
@@ -32,7 +44,11 @@ class TestMatching:
             (["localhost:*"], "http://localhost:1234", True),
             (["localhost:*"], "http://localhost.evil.example:1234", False),
             (["sandbox-*.ns.svc.cluster.local"], "http://sandbox-7.ns.svc.cluster.local", True),
-            (["sandbox-*.ns.svc.cluster.local"], "http://sandbox-7.evil.ns.svc.cluster.local", False),
+            (
+                ["sandbox-*.ns.svc.cluster.local"],
+                "http://sandbox-7.evil.ns.svc.cluster.local",
+                False,
+            ),
             (["*"], "http://anything.example:1", True),
             (["*"], "http://10.0.0.1", False),
             ([], "http://oc.ns.svc.cluster.local", False),
@@ -53,7 +69,18 @@ class TestMatching:
 class TestParsing:
     @pytest.mark.parametrize(
         "text",
-        ["", "http://a.b", "a.b:port", "a.b:70000", "a b", "[::1", "[nothing]:1", "a/b", "*.a.b:0", "-a.b"],
+        [
+            "",
+            "http://a.b",
+            "a.b:port",
+            "a.b:70000",
+            "a b",
+            "[::1",
+            "[nothing]:1",
+            "a/b",
+            "*.a.b:0",
+            "-a.b",
+        ],
     )
     def test_invalid_patterns(self, text: str) -> None:
         """A malformed pattern is a configuration error that names it."""

@@ -15,14 +15,34 @@ from opencode_proxy.settings import SettingsError, normalize_prefix
 class TestPrefix:
     @pytest.mark.parametrize(
         ("raw", "normalized"),
-        [("/", ""), ("", ""), ("/notebook/ns/nb", "/notebook/ns/nb"), ("/notebook/ns/nb/", "/notebook/ns/nb"), (" /a-b_c.d~/e ", "/a-b_c.d~/e")],
+        [
+            ("/", ""),
+            ("", ""),
+            ("/notebook/ns/nb", "/notebook/ns/nb"),
+            ("/notebook/ns/nb/", "/notebook/ns/nb"),
+            (" /a-b_c.d~/e ", "/a-b_c.d~/e"),
+        ],
     )
     def test_valid(self, raw: str, normalized: str) -> None:
         """A prefix is kept without its trailing slash ('' for the root)."""
         assert normalize_prefix(raw) == normalized
 
     @pytest.mark.parametrize(
-        "raw", ["notebook", "http://x/notebook", "//evil.example", "/a//b", "/a/../b", "/a/./b", "/a b", "/a?b", "/a#b", "/a%2fb", "/<script>", "/é"]
+        "raw",
+        [
+            "notebook",
+            "http://x/notebook",
+            "//evil.example",
+            "/a//b",
+            "/a/../b",
+            "/a/./b",
+            "/a b",
+            "/a?b",
+            "/a#b",
+            "/a%2fb",
+            "/<script>",
+            "/é",
+        ],
     )
     def test_invalid(self, raw: str) -> None:
         """A prefix that is not plain path segments is refused."""
@@ -63,7 +83,9 @@ class TestSettingsFrom:
 
     def test_flags_win_over_environment(self) -> None:
         """A flag given on the command line replaces the variable."""
-        settings = settings_from(["--allow", "a.b:1", "--allow", "c.d"], {"OPENCODE_PROXY_ALLOW": "x.y"})
+        settings = settings_from(
+            ["--allow", "a.b:1", "--allow", "c.d"], {"OPENCODE_PROXY_ALLOW": "x.y"}
+        )
         assert settings.allow == ("a.b:1", "c.d")
 
     @pytest.mark.parametrize(
@@ -78,7 +100,9 @@ class TestSettingsFrom:
             ([], {"OPENCODE_PROXY_WORKERS": "0"}),
         ],
     )
-    def test_bad_values_exit_2(self, argv: list[str], environ: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    def test_bad_values_exit_2(
+        self, argv: list[str], environ: dict[str, str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A bad value stops start-up with a message naming the setting."""
         with pytest.raises(SystemExit) as info:
             settings_from(argv, environ)
@@ -93,7 +117,10 @@ class TestSettingsFrom:
             assert option.env in text.replace("\n", " ").replace("  ", " ") or option.env in text
 
 
-@pytest.mark.parametrize(("text", "size"), [("1024", 1024), ("64KiB", 65536), ("16M", 16 * 1024 * 1024), ("1 GiB", 1 << 30)])
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("1024", 1024), ("64KiB", 65536), ("16M", 16 * 1024 * 1024), ("1 GiB", 1 << 30)],
+)
 def test_parse_size(text: str, size: int) -> None:
     """Sizes accept plain bytes and binary suffixes."""
     assert parse_size(text) == size
@@ -114,7 +141,17 @@ def test_module_help_runs() -> None:
 def test_unallowed_server_refused_at_start(tmp_path: Path) -> None:
     """A preset server outside the allow patterns stops start-up with a clear message."""
     result = subprocess.run(
-        [sys.executable, "-m", "opencode_proxy", "--port", "0", "--server", "http://evil.example", "--log-format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "opencode_proxy",
+            "--port",
+            "0",
+            "--server",
+            "http://evil.example",
+            "--log-format",
+            "json",
+        ],
         capture_output=True,
         text=True,
         cwd=Path(__file__).parent.parent,

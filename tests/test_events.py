@@ -30,7 +30,9 @@ class TestEventStream:
         self, client: ProxyClient, seen: Seen
     ) -> None:
         """The upstream sends an event only after the previous one reached the browser."""
-        async with client.request("GET", "/events", headers={"Accept-Encoding": "gzip"}) as response:
+        async with client.request(
+            "GET", "/events", headers={"Accept-Encoding": "gzip"}
+        ) as response:
             assert response.status == 200
             assert response.headers["Content-Type"] == "text/event-stream"
             assert response.headers["Cache-Control"] == "no-cache"
@@ -58,7 +60,9 @@ class TestEventStream:
             await asyncio.sleep(0.02)
         assert len(proxy.app[STREAMS]) == 0
 
-    async def test_upstream_death_ends_browser_stream(self, client: ProxyClient, seen: Seen) -> None:
+    async def test_upstream_death_ends_browser_stream(
+        self, client: ProxyClient, seen: Seen
+    ) -> None:
         """When the upstream dies, the browser's stream ends too (EventSource then reconnects)."""
         async with client.request("GET", "/events") as response:
             await seen.sse_gate.put("last")

@@ -101,10 +101,14 @@ def test_table_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("raw", HOSTILE_TARGETS)
-async def test_hostile_target_refused(guarded: ProxyClient, seen: Seen, upstream: TestServer, raw: str) -> None:
+async def test_hostile_target_refused(
+    guarded: ProxyClient, seen: Seen, upstream: TestServer, raw: str
+) -> None:
     """A hostile target in ?target= is refused as JSON and the canary sees nothing."""
     target = raw.replace(":P", f":{upstream.port}")
-    url = URL(guarded.url("/api/proxy/global/health") + "?target=" + quote(target, safe=""), encoded=True)
+    url = URL(
+        guarded.url("/api/proxy/global/health") + "?target=" + quote(target, safe=""), encoded=True
+    )
     async with guarded.session.get(url) as response:
         assert 400 <= response.status < 500
         assert response.content_type == "application/json"
@@ -135,7 +139,9 @@ async def test_hostile_path_refused(guarded: ProxyClient, seen: Seen, path: str)
     assert seen.requests == []
 
 
-@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example/x", "/@evil.example"])
+@pytest.mark.parametrize(
+    "path", ["//evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example/x", "/@evil.example"]
+)
 async def test_host_in_path_stays_a_path(guarded: ProxyClient, seen: Seen, path: str) -> None:
     """A host written into the path is only ever a path on the target."""
     async with guarded.request("GET", path) as response:

@@ -24,13 +24,18 @@ GIB = 1 << 30
 
 class TestShutdown:
     async def test_sigterm_ends_streams_and_exits(
-        self, proxy_process: Callable[..., ProxyProcess], upstream: TestServer, seen: Seen,
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        upstream: TestServer,
+        seen: Seen,
         session: aiohttp.ClientSession,
     ) -> None:
         """On SIGTERM open event streams end, websockets close with 1001, and it exits in time."""
         proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--shutdown-timeout", "5")
         target = f"http://127.0.0.1:{upstream.port}"
-        events = await session.get(proxy.base + "/api/proxy/events", headers={"X-Target-Server": target})
+        events = await session.get(
+            proxy.base + "/api/proxy/events", headers={"X-Target-Server": target}
+        )
         await seen.sse_gate.put("first")
         assert await next_event(events) == {"word": "first"}
         ws = await session.ws_connect(
@@ -54,7 +59,9 @@ class TestShutdown:
         events.release()
         await ws.close()
         log = [json.loads(line) for line in proxy.stop().splitlines() if line.startswith("{")]
-        assert {"server.started", "stream.open", "stream.close", "server.stopped"} <= {e["event"] for e in log}
+        assert {"server.started", "stream.open", "stream.close", "server.stopped"} <= {
+            e["event"] for e in log
+        }
 
 
 async def _sample_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
@@ -84,7 +91,10 @@ class TestMemory:
         assert growth < 64 * 2**20
 
     async def test_gigabyte_download(
-        self, measured: tuple[ProxyProcess, list[int]], upstream: TestServer, session: aiohttp.ClientSession
+        self,
+        measured: tuple[ProxyProcess, list[int]],
+        upstream: TestServer,
+        session: aiohttp.ClientSession,
     ) -> None:
         """1 GiB streams through with the proxy's memory flat, and arrives intact."""
         proxy, _ = measured
@@ -100,7 +110,10 @@ class TestMemory:
         assert digest.hexdigest() == pattern_digest(GIB)
 
     async def test_gigabyte_upload(
-        self, measured: tuple[ProxyProcess, list[int]], upstream: TestServer, session: aiohttp.ClientSession
+        self,
+        measured: tuple[ProxyProcess, list[int]],
+        upstream: TestServer,
+        session: aiohttp.ClientSession,
     ) -> None:
         """1 GiB uploads through with the proxy's memory flat, and arrives intact."""
         proxy, _ = measured
@@ -110,8 +123,13 @@ class TestMemory:
             for _ in range(GIB // len(block)):
                 yield block
 
-        headers = {"X-Target-Server": f"http://127.0.0.1:{upstream.port}", "Content-Length": str(GIB)}
-        async with session.post(proxy.base + "/api/proxy/upload", data=body(), headers=headers) as response:
+        headers = {
+            "X-Target-Server": f"http://127.0.0.1:{upstream.port}",
+            "Content-Length": str(GIB),
+        }
+        async with session.post(
+            proxy.base + "/api/proxy/upload", data=body(), headers=headers
+        ) as response:
             info = await response.json()
         assert info["length"] == GIB
         assert info["sha256"] == pattern_digest(GIB)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import io
@@ -122,7 +123,10 @@ class TestBodies:
         assert info["length"] == 4_000_000
         assert info["transfer_encoding"] == "chunked"
 
-    @pytest.mark.parametrize(("size", "chunked"), [(10, False), (70_000, False), (20 * 1024 * 1024 + 1, False), (3 * 1024 * 1024, True)])
+    @pytest.mark.parametrize(
+        ("size", "chunked"),
+        [(10, False), (70_000, False), (20 * 1024 * 1024 + 1, False), (3 * 1024 * 1024, True)],
+    )
     async def test_download(self, client: ProxyClient, size: int, chunked: bool) -> None:
         """Downloads stream back whole; a known length is kept."""
         path = f"/bytes/{size}" + ("?chunked=1" if chunked else "")
@@ -207,10 +211,8 @@ def stalled_port() -> Iterator[int]:
     for _ in range(8):
         filler = socket.socket()
         filler.setblocking(False)
-        try:
+        with contextlib.suppress(BlockingIOError):
             filler.connect(("127.0.0.1", port))
-        except BlockingIOError:
-            pass
         fillers.append(filler)
     yield port
     for filler in fillers:
@@ -220,7 +222,10 @@ def stalled_port() -> Iterator[int]:
 
 class TestUpstreamFailures:
     async def test_refused_is_502(
-        self, make_proxy: Callable[..., Awaitable[TestServer]], session: aiohttp.ClientSession, refused_port: int
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        session: aiohttp.ClientSession,
+        refused_port: int,
     ) -> None:
         """A target that refuses connections is a 502 with a stable code."""
         proxy = await make_proxy(allow=(f"127.0.0.1:{refused_port}",))
@@ -233,7 +238,10 @@ class TestUpstreamFailures:
         assert f"127.0.0.1:{refused_port}" in body["message"]
 
     async def test_connect_timeout_is_504(
-        self, make_proxy: Callable[..., Awaitable[TestServer]], session: aiohttp.ClientSession, stalled_port: int
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        session: aiohttp.ClientSession,
+        stalled_port: int,
     ) -> None:
         """A target that does not accept within the connect timeout is a 504."""
         proxy = await make_proxy(allow=(f"127.0.0.1:{stalled_port}",), connect_timeout=0.3)
@@ -243,8 +251,11 @@ class TestUpstreamFailures:
             assert (await response.json())["error"] == "upstream_timeout"
 
     async def test_one_failure_does_not_hurt_others(
-        self, make_proxy: Callable[..., Awaitable[TestServer]], session: aiohttp.ClientSession,
-        upstream: TestServer, stalled_port: int,
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        session: aiohttp.ClientSession,
+        upstream: TestServer,
+        stalled_port: int,
     ) -> None:
         """While one request waits on a stalled target, others are served at once."""
         proxy = await make_proxy(

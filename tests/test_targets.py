@@ -16,8 +16,20 @@ class TestParseTarget:
     @pytest.mark.parametrize(
         ("raw", "scheme", "host", "port", "base"),
         [
-            ("http://sandbox.ns.svc.cluster.local:4096", "http", "sandbox.ns.svc.cluster.local", 4096, ""),
-            ("HTTP://Sandbox.NS.svc.cluster.local.:4096/", "http", "sandbox.ns.svc.cluster.local", 4096, ""),
+            (
+                "http://sandbox.ns.svc.cluster.local:4096",
+                "http",
+                "sandbox.ns.svc.cluster.local",
+                4096,
+                "",
+            ),
+            (
+                "HTTP://Sandbox.NS.svc.cluster.local.:4096/",
+                "http",
+                "sandbox.ns.svc.cluster.local",
+                4096,
+                "",
+            ),
             ("https://oc.example", "https", "oc.example", 443, ""),
             ("http://oc.example/base/path/", "http", "oc.example", 80, "/base/path"),
             ("http://127.0.0.1:4096", "http", "127.0.0.1", 4096, ""),
@@ -27,10 +39,17 @@ class TestParseTarget:
             ("http://a.b/c%20d", "http", "a.b", 80, "/c%20d"),
         ],
     )
-    def test_accepts_and_normalises(self, raw: str, scheme: str, host: str, port: int, base: str) -> None:
+    def test_accepts_and_normalises(
+        self, raw: str, scheme: str, host: str, port: int, base: str
+    ) -> None:
         """A well-formed base URL parses to its lower-cased host, explicit port and base path."""
         target = parse_target(raw)
-        assert (target.scheme, target.host, target.port, target.base_path) == (scheme, host, port, base)
+        assert (target.scheme, target.host, target.port, target.base_path) == (
+            scheme,
+            host,
+            port,
+            base,
+        )
 
     @pytest.mark.parametrize(
         "raw",
@@ -114,12 +133,14 @@ class TestUpstreamUrl:
         ],
     )
     def test_path_stays_under_base(self, tail: str, path: str) -> None:
-        """Whatever the tail, scheme, host and port are the target's and the path is under its base."""
+        """Whatever the tail, the URL has the target's origin and a path under its base."""
         url = upstream_url(self.target, tail, "")
         assert (url.scheme, url.host, url.port) == ("http", "sandbox.ns.svc.cluster.local", 4096)
         assert url.raw_path == path
 
-    @pytest.mark.parametrize("tail", ["..", "a/../..", "a/./b", "%2e%2e/x", "%2E./x", ".%2e/x", "a/%2e"])
+    @pytest.mark.parametrize(
+        "tail", ["..", "a/../..", "a/./b", "%2e%2e/x", "%2E./x", ".%2e/x", "a/%2e"]
+    )
     def test_dot_segments_refused(self, tail: str) -> None:
         """Dot segments, plain or escaped, are refused instead of resolved."""
         with pytest.raises(BadPath):
@@ -159,7 +180,9 @@ def test_any_path_and_query_keep_scheme_host_port(tail: str, query: str) -> None
 
 
 @given(address=st.ip_addresses())
-def test_ip_literals_parse_to_the_same_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
+def test_ip_literals_parse_to_the_same_address(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> None:
     """Every IP address, written canonically, parses back to itself."""
     literal = f"[{address}]" if address.version == 6 else str(address)
     target = parse_target(f"http://{literal}:4096")

@@ -64,7 +64,9 @@ class TestBridge:
             assert message.type is WSMsgType.CLOSE
             assert (message.data, message.extra) == (4404, "gone")
 
-    async def test_browser_close_code_reaches_upstream(self, client: ProxyClient, seen: Seen) -> None:
+    async def test_browser_close_code_reaches_upstream(
+        self, client: ProxyClient, seen: Seen
+    ) -> None:
         """The browser's close code reaches the upstream."""
         ws = await connect(client)
         await ws.send_str("x")
@@ -104,7 +106,10 @@ class TestBridge:
         assert received["origin"] == [client.target]
 
     async def test_message_size_limit(
-        self, make_proxy: Callable[..., Awaitable[TestServer]], session: aiohttp.ClientSession, upstream: TestServer
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        session: aiohttp.ClientSession,
+        upstream: TestServer,
     ) -> None:
         """A message over the configured limit closes both sides with 1009."""
         proxy = await make_proxy(max_ws_message=4096)
@@ -135,7 +140,19 @@ class TestBridge:
 
 @pytest.mark.parametrize(
     ("received", "sent"),
-    [(None, 1000), (1000, 1000), (1001, 1001), (1005, 1000), (1006, 1011), (1015, 1011), (1004, 1011), (2000, 1011), (3000, 3000), (4404, 4404), (5000, 1011)],
+    [
+        (None, 1000),
+        (1000, 1000),
+        (1001, 1001),
+        (1005, 1000),
+        (1006, 1011),
+        (1015, 1011),
+        (1004, 1011),
+        (2000, 1011),
+        (3000, 3000),
+        (4404, 4404),
+        (5000, 1011),
+    ],
 )
 def test_reserved_close_codes_mapped(received: int | None, sent: int) -> None:
     """Codes that only describe a closure are mapped to codes that may be sent."""

@@ -84,11 +84,16 @@ async def _completions(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
 def create_app() -> web.Application:
     """Build the fake model's application."""
     app = web.Application()
     app[REQUESTS] = []
     app.router.add_post("/v1/chat/completions", _completions)
+    app.router.add_get("/health", _health)
     return app
 
 
