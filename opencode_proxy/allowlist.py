@@ -2,28 +2,21 @@
 
 A pattern is a host glob with an optional port: ``*.svc.cluster.local`` (any port),
 ``sandbox.team-a.svc.cluster.local:4096``, ``127.0.0.1:4096``, ``[::1]:4096``,
-``localhost:*``, or ``*`` alone for every host. A leading ``*.`` stands for one or more
-whole labels; a ``*`` inside a label matches within that label only. IP literals are
-never matched by a wildcard: an address is allowed only when a pattern names it exactly.
+``localhost:*``, or ``*`` alone for every host. A ``*`` label at the start or the end
+(``*.svc.cluster.local``, ``kubernetes.default.*``) stands for one or more whole labels;
+a ``*`` inside a label matches within that label only. IP literals are never matched by
+a wildcard: an address is allowed only when a pattern names it exactly.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aiohttp import web
-from aiohttp.typedefs import Handler
-
-from .errors import MissingTarget, TargetNotAllowed
-from .keys import ALLOWLIST, TARGET
 from .settings import SettingsError
-from .targets import IPAddress, Target, parse_target
-
-TARGET_HEADER = "X-Target-Server"
-TARGET_PARAM = "target"
-PROXY_ROUTE = "proxy"
+from .targets import IPAddress, Target
 
 _PATTERN = re.compile(
     r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9*.-]+))(?::(?P<port>\d{1,5}|\*))?$"
@@ -88,65 +81,73 @@ def _compile_glob(host: str) -> re.Pattern[str]:
     labels = host.split(".")
     parts = []
     for index, label in enumerate(labels):
-        if label == "*" and index == 0:
-            parts.append(r"(?:[a-z0-9-]+\.)*[a-z0-9-]+")
+        if label == "*" and (index == 0 or index == len(labels) - 1):
+            # A whole-label wildcard at either end stands for one or more labels.
+            parts.append(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
         else:
             parts.append("[a-z0-9-]*".join(re.escape(p) for p in label.split("*")))
     return re.compile("^" + r"\.".join(parts) + "$")
 
 
 class Allowlist:
-    """A set of host patterns; ``matches`` is true when any of them covers the target."""
+    """Allow and deny patterns, judged together; verdicts are memoised (targets repeat).
 
-    def __init__(self, patterns: tuple[str, ...] | list[str]):
-        self.patterns = tuple(HostPattern.parse(p) for p in patterns)
-        self._cache: dict[Target, bool] = {}
+    A target is allowed when an allow pattern covers it and no deny pattern does. A host
+    and port that an allow pattern names exactly is the operator's explicit choice and
+    wins over the deny patterns.
+    """
+
+    def __init__(self, allow: Iterable[str], deny: Iterable[str] = ()):
+        self.allow = tuple(HostPattern.parse(p) for p in allow)
+        self.deny = tuple(HostPattern.parse(p) for p in deny)
+        self._exact = frozenset(
+            (p.exact if p.exact is not None else str(p.ip), p.port)
+            for p in self.allow
+            if p.names_exact_host_port
+        )
+        self._cache: dict[Target, str | None] = {}
 
     @property
     def texts(self) -> list[str]:
-        """The patterns as the operator wrote them."""
-        return [p.text for p in self.patterns]
+        """The allow patterns as the operator wrote them."""
+        return [p.text for p in self.allow]
+
+    @property
+    def deny_texts(self) -> list[str]:
+        """The deny patterns as the operator wrote them."""
+        return [p.text for p in self.deny]
+
+    def names_host_port(self, host: str, port: int) -> bool:
+        """Whether an allow pattern names exactly this host and port (no wildcard)."""
+        return (host.lower().rstrip("."), port) in self._exact
+
+    def refusal(self, target: Target) -> str | None:
+        """Why the target is refused, or None when it is allowed."""
+        try:
+            return self._cache[target]
+        except KeyError:
+            pass
+        reason = self._judge(target)
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[target] = reason
+        return reason
 
     def matches(self, target: Target) -> bool:
-        """Whether any pattern covers the target (memoised: targets repeat)."""
-        verdict = self._cache.get(target)
-        if verdict is None:
-            verdict = any(p.matches(target) for p in self.patterns)
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[target] = verdict
-        return verdict
+        """Whether the target is allowed."""
+        return self.refusal(target) is None
 
-    def names_exactly(self, target: Target) -> bool:
-        """Whether a pattern names exactly this target's host and port (no wildcard)."""
-        return any(p.names_exact_host_port and p.matches(target) for p in self.patterns)
-
-
-def is_websocket_upgrade(request: web.Request) -> bool:
-    """Whether the request asks to upgrade to a websocket."""
-    upgrade = request.headers.get("Upgrade")
-    return upgrade is not None and upgrade.lower() == "websocket"
-
-
-def target_of(request: web.Request) -> Target:
-    """Parse and judge the target named by the request; raise the matching error."""
-    raw = request.headers.get(TARGET_HEADER)
-    if raw is None:
-        raw = request.query.get(TARGET_PARAM)
-    if raw is None or raw == "":
-        raise MissingTarget()
-    target = parse_target(raw, is_websocket_upgrade(request))
-    if not request.app[ALLOWLIST].matches(target):
-        raise TargetNotAllowed(
-            f"This notebook's policy does not allow the server {target.host_port}: "
-            f"allowed are {', '.join(request.app[ALLOWLIST].texts) or 'none'}."
-        )
-    return target
-
-
-@web.middleware
-async def allowlist_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Judge the target of every proxied request before any connection is made."""
-    if request.match_info.route.name == PROXY_ROUTE:
-        request[TARGET] = target_of(request)
-    return await handler(request)
+    def _judge(self, target: Target) -> str | None:
+        if not self.names_host_port(target.host, target.port):
+            for pattern in self.deny:
+                if pattern.matches(target):
+                    return (
+                        f"This notebook's policy denies the server {target.host_port} "
+                        f"(pattern {pattern.text})."
+                    )
+        if not any(p.matches(target) for p in self.allow):
+            return (
+                f"This notebook's policy does not allow the server {target.host_port}: "
+                f"allowed are {', '.join(self.texts) or 'none'}."
+            )
+        return None

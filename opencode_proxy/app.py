@@ -1,42 +1,100 @@
-"""The application factory: middlewares, routes, and what is opened at start-up."""
+"""The application factory: policy, routes, and what is opened at start-up."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
 from aiohttp import web
+from aiohttp.abc import AbstractResolver
 
 from . import __version__
-from .allowlist import PROXY_ROUTE, Allowlist, allowlist_middleware
-from .keys import ALLOWLIST, CLIENT, SERVERS, SETTINGS, STREAMS
+from .addresses import (
+    AddressPolicy,
+    GuardedResolver,
+    default_resolver,
+    own_addresses,
+    parse_networks,
+)
+from .allowlist import Allowlist
+from .credentials import CredentialVault, forget_handler, list_handler, store_handler
+from .keys import (
+    ADDRESS_POLICY,
+    ALLOWED_ORIGINS,
+    ALLOWLIST,
+    CLIENT,
+    CREDENTIALS,
+    RATE,
+    RESOLVER,
+    SERVERS,
+    SETTINGS,
+    STREAM_CAP,
+    STREAMS,
+)
 from .logs import add_request_id, request_context_middleware
+from .policy import CREDENTIALS_ROUTE, PROXY_ROUTE, normalize_origin, policy_middleware
 from .proxy import proxy_handler
-from .servers import check_allowed, parse_server_option
-from .settings import Settings
+from .ratelimit import RequestRate, StreamCap
+from .servers import check_allowed, default_index, load_servers_file, parse_server_option
+from .settings import Settings, SettingsError
 from .static import file_handler, index_handler
 from .streams import StreamRegistry
 
 # Upstream reads in large pieces: fewer, bigger writes to the browser.
 READ_BUFFER = 256 * 1024
+PURGE_INTERVAL = 60.0
 
 
-def create_app(settings: Settings) -> web.Application:
-    """Build the proxy application for these settings."""
+def create_app(
+    settings: Settings,
+    *,
+    resolver: AbstractResolver | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> web.Application:
+    """Build the proxy application; ``resolver`` replaces DNS (tests use a table)."""
     app = web.Application(
-        middlewares=[request_context_middleware, allowlist_middleware],
+        middlewares=[request_context_middleware, policy_middleware],
         handler_args={"max_field_size": 16 * 1024, "max_line_size": 16 * 1024},
     )
     app[SETTINGS] = settings
-    app[ALLOWLIST] = Allowlist(settings.allow)
-    app[SERVERS] = tuple(parse_server_option(s) for s in settings.servers)
-    check_allowed(app[SERVERS], app[ALLOWLIST])
+    app[ALLOWLIST] = Allowlist(settings.allow, settings.deny)
+    app[ADDRESS_POLICY] = AddressPolicy(parse_networks(settings.allow_networks), own_addresses())
+    app[ALLOWED_ORIGINS] = _origins(settings.allow_origins)
+    if resolver is not None:
+        app[RESOLVER] = resolver
+    servers = tuple(parse_server_option(s) for s in settings.servers)
+    if settings.servers_file is not None:
+        servers += load_servers_file(
+            settings.servers_file, os.environ if environ is None else environ
+        )
+    check_allowed(servers, app[ALLOWLIST])
+    app[SERVERS] = servers
+    app[CREDENTIALS] = CredentialVault(
+        settings.credential_idle_timeout,
+        managed=[(s.target, s.username or "opencode", s.password) for s in servers if s.password],
+    )
+    app[RATE] = RequestRate(settings.rate_limit, settings.rate_burst)
+    app[STREAM_CAP] = StreamCap(settings.max_streams)
     app[STREAMS] = StreamRegistry()
     app.cleanup_ctx.append(_client_session)
+    app.cleanup_ctx.append(_purge_credentials)
     app.on_shutdown.append(_end_streams)
     app.on_response_prepare.append(add_request_id)
     _add_routes(app, settings.prefix)
     return app
+
+
+def _origins(texts: tuple[str, ...]) -> frozenset[tuple[str, int]]:
+    origins = set()
+    for text in texts:
+        parsed = normalize_origin(text.strip())
+        if parsed is None:
+            raise SettingsError(f"invalid --allow-origin {text!r}: expected e.g. https://host:port")
+        origins.add(parsed)
+    return frozenset(origins)
 
 
 def _add_routes(app: web.Application, prefix: str) -> None:
@@ -45,6 +103,10 @@ def _add_routes(app: web.Application, prefix: str) -> None:
         router.add_get(prefix, _to_prefix, allow_head=True)
     router.add_get(prefix + "/healthz", healthz, allow_head=True)
     router.add_get(prefix + "/api/config", config_handler)
+    credentials = router.add_resource(prefix + "/api/credentials", name=CREDENTIALS_ROUTE)
+    credentials.add_route("GET", list_handler)
+    credentials.add_route("POST", store_handler)
+    credentials.add_route("DELETE", forget_handler)
     router.add_route("*", prefix + "/api/proxy/{path:.*}", proxy_handler, name=PROXY_ROUTE)
     router.add_get(prefix + "/", index_handler)
     router.add_get(prefix + "/{path:.+}", file_handler)
@@ -66,19 +128,26 @@ async def config_handler(request: web.Request) -> web.StreamResponse:
     """What the UI needs to know: where it lives, what it may reach, preset servers."""
     settings = request.app[SETTINGS]
     servers = request.app[SERVERS]
+    default = default_index(servers)
     body = {
         "version": __version__,
         "prefix": settings.prefix + "/",
         "proxy_path": "api/proxy/",
         "allow": request.app[ALLOWLIST].texts,
-        "servers": [s.public(default=index == 0) for index, s in enumerate(servers)],
+        "deny": request.app[ALLOWLIST].deny_texts,
+        "servers": [s.public(default=i == default) for i, s in enumerate(servers)],
     }
     return web.json_response(body, headers={"Cache-Control": "no-store"})
 
 
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=30, enable_cleanup_closed=True)
+    inner = app.get(RESOLVER) or default_resolver()
+    connector = aiohttp.TCPConnector(
+        limit=0,
+        keepalive_timeout=30,
+        resolver=GuardedResolver(inner, app[ADDRESS_POLICY], app[ALLOWLIST]),
+    )
     session = aiohttp.ClientSession(
         connector=connector,
         cookie_jar=aiohttp.DummyCookieJar(),
@@ -94,6 +163,20 @@ async def _client_session(app: web.Application) -> AsyncIterator[None]:
     app[CLIENT] = session
     yield
     await session.close()
+    await inner.close()
+
+
+async def _purge_credentials(app: web.Application) -> AsyncIterator[None]:
+    async def purge() -> None:
+        while True:
+            await asyncio.sleep(PURGE_INTERVAL)
+            app[CREDENTIALS].purge()
+
+    task = asyncio.ensure_future(purge())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _end_streams(app: web.Application) -> None:

@@ -78,6 +78,34 @@ class TargetNotAllowed(Forbidden):
     default_message = "This notebook's policy does not allow that target server."
 
 
+class TargetAddressNotAllowed(Forbidden):
+    code = "target_address_not_allowed"
+    default_message = "The target server's address is not allowed by this notebook's policy."
+
+
+class CrossSiteRequest(Forbidden):
+    code = "cross_site_request"
+    default_message = "This request did not come from this notebook's own page, so it was refused."
+
+
+class BodyTooLarge(ProxyError):
+    status = 413
+    code = "body_too_large"
+    default_message = "The request body is larger than this service accepts."
+
+
+class RateLimited(ProxyError):
+    status = 429
+    code = "rate_limited"
+    default_message = "Too many requests: slow down and retry shortly."
+
+
+class TooManyStreams(ProxyError):
+    status = 503
+    code = "too_many_streams"
+    default_message = "Too many open event streams and terminals: close some and retry."
+
+
 class NotFound(ProxyError):
     status = 404
     code = "not_found"

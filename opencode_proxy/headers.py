@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from .credentials import authorization_for
 from .keys import REQUEST_ID, SETTINGS
 from .targets import Target
 
@@ -131,8 +132,8 @@ def upstream_request_headers(
 def headers_for_upstream(
     request: web.Request, target: Target, websocket: bool = False
 ) -> CIMultiDict[str]:
-    """The headers to send upstream for this browser request."""
-    return upstream_request_headers(
+    """The headers to send upstream for this browser request, credentials included."""
+    headers = upstream_request_headers(
         request.headers,
         target,
         peer=request.remote,
@@ -141,6 +142,10 @@ def headers_for_upstream(
         request_id=request[REQUEST_ID],
         websocket=websocket,
     )
+    authorization = authorization_for(request, target)
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    return headers
 
 
 def browser_response_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:

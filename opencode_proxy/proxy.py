@@ -10,11 +10,13 @@ from dataclasses import dataclass
 import aiohttp
 import structlog
 from aiohttp import web
+from yarl import URL
 
-from .allowlist import is_websocket_upgrade
-from .errors import BadPath, UpstreamError, UpstreamTimeout, UpstreamUnreachable
+from .errors import BadPath, BodyTooLarge
+from .failures import CONNECT_ERRORS, connect_failure
 from .headers import browser_response_headers, headers_for_upstream
-from .keys import CLIENT, REQUEST_ID, SETTINGS, STREAMS, TARGET
+from .keys import CLIENT, CLIENT_ID, REQUEST_ID, SETTINGS, STREAM_CAP, STREAMS, TARGET
+from .policy import is_websocket_upgrade
 from .targets import Target, upstream_url
 from .websocket import bridge_websocket
 
@@ -34,6 +36,7 @@ class Exchange:
     bytes_out: int = 0
     status: int = 0
     outcome: str = "ok"
+    too_large: bool = False
 
 
 def split_raw_path(request: web.Request) -> tuple[str, str]:
@@ -47,7 +50,7 @@ def split_raw_path(request: web.Request) -> tuple[str, str]:
 
 
 async def proxy_handler(request: web.Request) -> web.StreamResponse:
-    """Forward one request to the target judged by the allowlist middleware."""
+    """Forward one request to the target the policy middleware judged."""
     target = request[TARGET]
     tail, query = split_raw_path(request)
     if is_websocket_upgrade(request):
@@ -76,38 +79,36 @@ async def proxy_handler(request: web.Request) -> web.StreamResponse:
 
 
 async def _forward(
-    request: web.Request, target: Target, url: aiohttp.typedefs.StrOrURL, exchange: Exchange
+    request: web.Request, target: Target, url: URL, exchange: Exchange
 ) -> web.StreamResponse:
-    headers = headers_for_upstream(request, target)
+    limit = request.app[SETTINGS].max_body_size
+    length = request.content_length
+    if limit and length is not None and length > limit:
+        raise BodyTooLarge(
+            f"The request body is larger than the {limit} bytes this service accepts."
+        )
     data: bytes | AsyncIterator[bytes] | None = None
     if request.body_exists:
-        length = request.content_length
         if length is not None and length <= SMALL_BODY:
             data = await request.read()
             exchange.bytes_in = len(data)
         else:
-            data = _request_body(request, exchange)
-    session = request.app[CLIENT]
+            data = _request_body(request, exchange, limit)
     try:
-        upstream = await session.request(
-            request.method, url, headers=headers, data=data, allow_redirects=False
+        upstream = await request.app[CLIENT].request(
+            request.method,
+            url,
+            headers=headers_for_upstream(request, target),
+            data=data,
+            allow_redirects=False,
         )
-    except aiohttp.ClientConnectorDNSError:
-        raise UpstreamUnreachable(
-            f"Could not connect to {target.host_port}: the name does not resolve."
-        ) from None
-    except (TimeoutError, aiohttp.ConnectionTimeoutError):
-        raise UpstreamTimeout(
-            f"Could not connect to {target.host_port} within the connect timeout."
-        ) from None
-    except aiohttp.ClientConnectorError as exc:
-        raise UpstreamUnreachable(
-            f"Could not connect to {target.host_port}: {exc.strerror or 'connection failed'}."
-        ) from None
-    except aiohttp.ClientError:
-        raise UpstreamError(
-            f"The server {target.host_port} closed the connection without an answer."
-        ) from None
+    except CONNECT_ERRORS as exc:
+        if exchange.too_large:
+            raise BodyTooLarge(
+                f"The request body is larger than the {limit} bytes this service accepts."
+            ) from None
+        exchange.outcome = "upstream_failed"
+        raise connect_failure(exc, target) from None
     try:
         exchange.status = upstream.status
         return await _relay(request, upstream, exchange)
@@ -115,10 +116,15 @@ async def _forward(
         upstream.release()
 
 
-async def _request_body(request: web.Request, exchange: Exchange) -> AsyncIterator[bytes]:
+async def _request_body(
+    request: web.Request, exchange: Exchange, limit: int
+) -> AsyncIterator[bytes]:
     content = request.content
     while chunk := await content.readany():
         exchange.bytes_in += len(chunk)
+        if limit and exchange.bytes_in > limit:
+            exchange.too_large = True
+            raise BodyTooLarge()
         yield chunk
 
 
@@ -134,46 +140,63 @@ async def _relay(
         body = await upstream.read()
         exchange.bytes_out = len(body)
         return web.Response(status=status, reason=upstream.reason, body=body, headers=headers)
+    if is_event_stream and body_allowed:
+        return await _relay_events(request, upstream, headers, exchange)
 
     response = web.StreamResponse(status=status, reason=upstream.reason, headers=headers)
-    if is_event_stream:
-        response.headers["Cache-Control"] = "no-cache"
-        response.headers["X-Accel-Buffering"] = "no"
-    elif length is not None:
+    if length is not None:
         response.content_length = length
     await response.prepare(request)
-    if not body_allowed:
-        await response.write_eof()
+    if body_allowed and not await _copy_body(upstream, response, exchange):
+        # The body is incomplete: end the connection without the terminating chunk, so the
+        # browser sees a failed download instead of a short one that looks whole.
+        _abort(request)
         return response
+    await response.write_eof()
+    return response
 
-    stream = _EventStream(upstream) if is_event_stream else None
+
+async def _relay_events(
+    request: web.Request,
+    upstream: aiohttp.ClientResponse,
+    headers: aiohttp.typedefs.LooseHeaders,
+    exchange: Exchange,
+) -> web.StreamResponse:
+    """An event stream: counted against the client's cap and ended cleanly on shutdown."""
+    cap = request.app[STREAM_CAP]
+    client = request[CLIENT_ID]
+    cap.acquire(client)
+    stream = _EventStream(upstream)
     registry = request.app[STREAMS]
-    if stream is not None:
-        registry.add(stream)
-        log.info("stream.open", request_id=request[REQUEST_ID], kind="sse")
+    registry.add(stream)
+    log.info("stream.open", request_id=request[REQUEST_ID], kind="sse")
     try:
+        response = web.StreamResponse(
+            status=upstream.status, reason=upstream.reason, headers=headers
+        )
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+        await response.prepare(request)
         ended = await _copy_body(upstream, response, exchange)
-        if stream is not None and stream.closing:
+        if stream.closing:
             exchange.outcome = "shutdown"
             ended = True
     except asyncio.CancelledError:
         exchange.outcome = "client_gone"
         raise
     finally:
-        if stream is not None:
-            registry.discard(stream)
-            log.info(
-                "stream.close",
-                request_id=request[REQUEST_ID],
-                kind="sse",
-                bytes_out=exchange.bytes_out,
-                outcome=exchange.outcome,
-            )
+        registry.discard(stream)
+        cap.release(client)
+        log.info(
+            "stream.close",
+            request_id=request[REQUEST_ID],
+            kind="sse",
+            bytes_out=exchange.bytes_out,
+            outcome=exchange.outcome,
+        )
     if ended:
         await response.write_eof()
     else:
-        # The body is incomplete: end the connection without the terminating chunk, so the
-        # browser sees a failed download instead of a short one that looks whole.
         _abort(request)
     return response
 

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from .app import create_app
 from .logs import configure_logging
+from .runner import serve
 from .settings import Settings, SettingsError
 
 log = structlog.get_logger("opencode_proxy.server")
@@ -44,17 +45,13 @@ def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> Non
         )
 
     app.on_startup.append(announce)
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        handler_cancellation=True,
-        access_log=None,
-        print=None,
-        reuse_port=reuse_port,
-        loop=_new_loop(),
-    )
+    loop = _new_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(serve(app, settings, reuse_port=reuse_port))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
     log.info("server.stopped", pid=os.getpid())
 
 

@@ -1,13 +1,34 @@
-"""Servers the operator configured: shown to every user, not editable in the UI."""
+"""Servers the operator configured: shown to every user, not editable in the UI.
+
+They come from ``--server [NAME=]URL`` and from ``--servers-file`` (JSON or YAML)::
+
+    servers:
+      - name: Team sandbox
+        url: http://oc.team-a.svc.cluster.local:4096
+        username: opencode                 # optional; "opencode" when a password is set
+        password_file: /etc/opencode/pass  # or password_env: SANDBOX_PASSWORD
+        default: true                      # optional; else the first server is the default
+
+Passwords are read once at start-up and only ever used in ``Authorization`` headers
+the proxy adds; ``/api/config`` says only whether a server has credentials.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .allowlist import Allowlist
 from .errors import BadTarget
 from .settings import SettingsError
 from .targets import Target, parse_target
+
+_KEYS = frozenset({"name", "url", "username", "password_file", "password_env", "default"})
 
 
 @dataclass(frozen=True)
@@ -18,6 +39,7 @@ class ManagedServer:
     target: Target
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    default: bool = False
 
     @property
     def url(self) -> str:
@@ -36,23 +58,96 @@ class ManagedServer:
         }
 
 
+def _target(url: object, where: str) -> Target:
+    if not isinstance(url, str):
+        raise SettingsError(f"{where}: 'url' must be a URL such as http://host:4096")
+    try:
+        return parse_target(url.strip())
+    except BadTarget as exc:
+        raise SettingsError(f"{where}: {exc.message}") from None
+
+
 def parse_server_option(text: str) -> ManagedServer:
     """Parse ``URL`` or ``NAME=URL`` as given to ``--server``."""
     name, sep, url = text.partition("=")
     if not sep or "://" in name:
         name, url = "", text
-    try:
-        target = parse_target(url.strip())
-    except BadTarget as exc:
-        raise SettingsError(f"invalid --server {text!r}: {exc.message}") from None
+    target = _target(url, f"--server {text!r}")
     return ManagedServer(name=name.strip() or target.netloc, target=target)
+
+
+def load_servers_file(path: Path, environ: Mapping[str, str]) -> tuple[ManagedServer, ...]:
+    """Read a servers file (JSON, or YAML when not JSON) and the passwords it points at."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise SettingsError(f"cannot read servers file {path}: {exc.strerror}") from None
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SettingsError(f"servers file {path} is neither JSON nor YAML: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("servers")
+    if not isinstance(data, list):
+        raise SettingsError(f"servers file {path} must hold a list under 'servers'")
+    return tuple(
+        _server_entry(entry, f"{path} entry {i + 1}", environ) for i, entry in enumerate(data)
+    )
+
+
+def _server_entry(entry: object, where: str, environ: Mapping[str, str]) -> ManagedServer:
+    if not isinstance(entry, dict):
+        raise SettingsError(f"{where}: must be a mapping with at least 'url'")
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise SettingsError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    target = _target(entry.get("url"), where)
+    password = _password(entry, where, environ)
+    username = entry.get("username")
+    if username is not None and (not isinstance(username, str) or ":" in username):
+        raise SettingsError(f"{where}: 'username' must be text without ':'")
+    if password is not None and not username:
+        username = "opencode"
+    name = entry.get("name") or target.netloc
+    if not isinstance(name, str):
+        raise SettingsError(f"{where}: 'name' must be text")
+    return ManagedServer(name, target, username, password, bool(entry.get("default", False)))
+
+
+def _password(entry: dict[str, Any], where: str, environ: Mapping[str, str]) -> str | None:
+    if "password_file" in entry and "password_env" in entry:
+        raise SettingsError(f"{where}: give password_file or password_env, not both")
+    if "password_file" in entry:
+        try:
+            password = Path(str(entry["password_file"])).read_text().rstrip("\r\n")
+        except OSError as exc:
+            raise SettingsError(f"{where}: cannot read password_file: {exc.strerror}") from None
+    elif "password_env" in entry:
+        name = str(entry["password_env"])
+        if name not in environ:
+            raise SettingsError(f"{where}: environment variable {name} is not set")
+        password = environ[name]
+    else:
+        return None
+    if not password:
+        raise SettingsError(f"{where}: the password is empty")
+    return password
 
 
 def check_allowed(servers: tuple[ManagedServer, ...], allowlist: Allowlist) -> None:
     """Refuse to start with a managed server the allow patterns would refuse anyway."""
     for server in servers:
-        if not allowlist.matches(server.target):
-            raise SettingsError(
-                f"server {server.url} is not covered by any --allow pattern "
-                f"({', '.join(allowlist.texts)})"
-            )
+        reason = allowlist.refusal(server.target)
+        if reason is not None:
+            raise SettingsError(f"server {server.url} is refused by the policy: {reason}")
+
+
+def default_index(servers: tuple[ManagedServer, ...]) -> int:
+    """Which server is the default: the one marked so, else the first."""
+    for index, server in enumerate(servers):
+        if server.default:
+            return index
+    return 0

@@ -8,6 +8,18 @@ from pathlib import Path
 from typing import Literal
 
 DEFAULT_ALLOW = ("*.svc.cluster.local",)
+# Cluster services nobody's sandbox should be: the Kubernetes API and the system namespaces.
+DEFAULT_DENY = (
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.*",
+    "*.kube-system",
+    "*.kube-system.*",
+    "*.istio-system",
+    "*.istio-system.*",
+)
+# Where cluster names may resolve to: the private ranges pod and service networks use.
+DEFAULT_ALLOW_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 DEFAULT_UI_DIR = Path(__file__).parent / "static"
 MIB = 1024 * 1024
 PROXY_PATH = "/api/proxy/"
@@ -57,6 +69,17 @@ class Settings:
     shutdown_timeout: float = 5.0
     max_ws_message: int = 16 * MIB
     workers: int = 1
+    deny: tuple[str, ...] = DEFAULT_DENY
+    allow_networks: tuple[str, ...] = DEFAULT_ALLOW_NETWORKS
+    allow_origins: tuple[str, ...] = ()
+    servers_file: Path | None = None
+    credential_idle_timeout: float = 8 * 3600.0
+    client_id_header: str = "kubeflow-userid"
+    rate_limit: float = 50.0
+    rate_burst: int = 200
+    max_streams: int = 64
+    max_body_size: int = 0
+    header_timeout: float = 10.0
     # Derived: where proxied requests live, ``<prefix>/api/proxy/``.
     proxy_base: str = field(init=False, repr=False)
 
@@ -75,5 +98,13 @@ class Settings:
             raise SettingsError("workers must be at least 1")
         if self.log_format not in ("json", "console"):
             raise SettingsError("log-format must be 'json' or 'console'")
+        if self.credential_idle_timeout <= 0:
+            raise SettingsError("credential-idle-timeout must be positive")
+        if self.rate_limit < 0 or self.rate_burst < 1:
+            raise SettingsError("rate-limit must not be negative and rate-burst at least 1")
+        if self.max_streams < 0 or self.max_body_size < 0:
+            raise SettingsError("max-streams and max-body-size must not be negative")
+        if self.header_timeout <= 0:
+            raise SettingsError("header-timeout must be positive")
         if self.log_level.lower() not in ("debug", "info", "warning", "error", "critical"):
             raise SettingsError("log-level must be debug, info, warning, error or critical")

@@ -12,9 +12,9 @@ import structlog
 from aiohttp import WSMsgType, web
 from yarl import URL
 
-from .errors import UpstreamError, UpstreamRefusedUpgrade, UpstreamTimeout, UpstreamUnreachable
+from .failures import CONNECT_ERRORS, connect_failure
 from .headers import headers_for_upstream
-from .keys import CLIENT, REQUEST_ID, SETTINGS, STREAMS
+from .keys import CLIENT, CLIENT_ID, REQUEST_ID, SETTINGS, STREAM_CAP, STREAMS
 from .targets import Target
 
 log = structlog.get_logger("opencode_proxy.websocket")
@@ -25,7 +25,6 @@ GOING_AWAY = 1001
 INTERNAL_ERROR = 1011
 ABNORMAL = 1006
 CLOSE_TIMEOUT = 5.0
-_REFUSALS_KEPT = frozenset({401, 403, 404, 410, 429})
 
 
 def sendable_close_code(code: int | None) -> int:
@@ -56,6 +55,18 @@ class _Direction:
 async def bridge_websocket(request: web.Request, target: Target, url: URL) -> web.StreamResponse:
     """Connect upstream first, then accept the browser with the subprotocol upstream chose."""
     settings = request.app[SETTINGS]
+    cap = request.app[STREAM_CAP]
+    client = request[CLIENT_ID]
+    cap.acquire(client)
+    try:
+        return await _bridge(request, target, url, settings.max_ws_message)
+    finally:
+        cap.release(client)
+
+
+async def _bridge(
+    request: web.Request, target: Target, url: URL, max_message: int
+) -> web.StreamResponse:
     try:
         upstream = await request.app[CLIENT].ws_connect(
             url,
@@ -63,29 +74,17 @@ async def bridge_websocket(request: web.Request, target: Target, url: URL) -> we
             headers=headers_for_upstream(request, target, websocket=True),
             autoclose=False,
             autoping=False,
-            max_msg_size=settings.max_ws_message,
+            max_msg_size=max_message,
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
         )
-    except aiohttp.WSServerHandshakeError as exc:
-        status = exc.status if exc.status in _REFUSALS_KEPT else 502
-        raise UpstreamRefusedUpgrade(
-            f"The server {target.host_port} refused the websocket connection (HTTP {exc.status}).",
-            status=status,
-        ) from None
-    except (TimeoutError, aiohttp.ConnectionTimeoutError):
-        raise UpstreamTimeout(
-            f"Could not connect to {target.host_port} within the connect timeout."
-        ) from None
-    except aiohttp.ClientConnectorError:
-        raise UpstreamUnreachable(f"Could not connect to {target.host_port}.") from None
-    except aiohttp.ClientError:
-        raise UpstreamError(f"The websocket handshake with {target.host_port} failed.") from None
+    except CONNECT_ERRORS as exc:
+        raise connect_failure(exc, target) from None
 
     browser = web.WebSocketResponse(
         protocols=(upstream.protocol,) if upstream.protocol else (),
         autoclose=False,
         autoping=False,
-        max_msg_size=settings.max_ws_message,
+        max_msg_size=max_message,
     )
     try:
         await browser.prepare(request)

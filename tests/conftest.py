@@ -42,6 +42,9 @@ class ProxyClient:
         """A request through ``/api/proxy`` with the target in X-Target-Server."""
         headers = dict(kwargs.pop("headers", {}))
         headers.setdefault("X-Target-Server", target or self.target)
+        # Like a browser on the UI's page: fetch() sends Origin on state-changing requests.
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            headers.setdefault("Origin", f"http://127.0.0.1:{self.proxy.port}")
         # encoded=True: send the path and query exactly as written, as a browser would.
         url = URL(self.url("/api/proxy" + path), encoded=True)
         return self.session.request(method, url, headers=headers, **kwargs)
@@ -65,13 +68,14 @@ def make_proxy(
 ) -> Callable[..., Awaitable[TestServer]]:
     """Start a proxy under /notebook/ns/nb allowed to reach the fake upstream."""
 
-    async def factory(**overrides: Any) -> TestServer:
+    async def factory(*, resolver: Any = None, environ: Any = None, **overrides: Any) -> TestServer:
         values: dict[str, Any] = {
             "prefix": PREFIX,
             "allow": (f"127.0.0.1:{upstream.port}",),
         }
         values.update(overrides)
-        return await aiohttp_server(create_app(Settings(**values)))
+        app = create_app(Settings(**values), resolver=resolver, environ=environ)
+        return await aiohttp_server(app)
 
     return factory
 

@@ -63,3 +63,14 @@ def opencode(fake_model: FakeModel) -> Iterator[OpenCodeServer]:
     server = OpenCodeServer(fake_model.url, permission={"bash": "ask"}).start()
     yield server
     server.cleanup()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def opencode_protected(fake_model: FakeModel) -> Iterator[OpenCodeServer]:
+    """A real OpenCode server that requires HTTP Basic auth (OPENCODE_SERVER_PASSWORD)."""
+    server = OpenCodeServer(fake_model.url, password=PASSWORD).start()
+    yield server
+    server.cleanup()

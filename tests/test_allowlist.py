@@ -59,11 +59,12 @@ class TestMatching:
         assert Allowlist(patterns).matches(parse_target(target)) is allowed
 
     def test_exact_host_port(self) -> None:
-        """Only a pattern without wildcards naming a port names a target exactly."""
-        allowlist = Allowlist(["127.0.0.1:4096", "*.svc.cluster.local", "oc.example"])
-        assert allowlist.names_exactly(parse_target("http://127.0.0.1:4096"))
-        assert not allowlist.names_exactly(parse_target("http://a.svc.cluster.local:4096"))
-        assert not allowlist.names_exactly(parse_target("http://oc.example:80"))
+        """Only a pattern without wildcards naming a port names a host and port exactly."""
+        allowlist = Allowlist(["127.0.0.1:4096", "*.svc.cluster.local", "oc.example", "[::1]:1"])
+        assert allowlist.names_host_port("127.0.0.1", 4096)
+        assert allowlist.names_host_port("::1", 1)
+        assert not allowlist.names_host_port("a.svc.cluster.local", 4096)
+        assert not allowlist.names_host_port("oc.example", 80)
 
 
 class TestParsing:

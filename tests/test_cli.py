@@ -158,4 +158,4 @@ def test_unallowed_server_refused_at_start(tmp_path: Path) -> None:
         timeout=30,
     )
     assert result.returncode == 2
-    assert "not covered by any --allow pattern" in result.stderr
+    assert "does not allow the server evil.example:80" in result.stderr

@@ -19,12 +19,19 @@ pytestmark = pytest.mark.opencode
 
 
 @pytest.fixture
-async def via(
+async def oc_proxy(
     make_proxy: Callable[..., Awaitable[TestServer]], opencode: OpenCodeServer
+) -> TestServer:
+    """The proxy, allowed to reach the real OpenCode server."""
+    return await make_proxy(allow=(f"127.0.0.1:{opencode.port}",))
+
+
+@pytest.fixture
+async def via(
+    oc_proxy: TestServer, opencode: OpenCodeServer
 ) -> AsyncIterator[Callable[[str], str]]:
     """Build proxied URLs for paths on the real OpenCode server."""
-    proxy = await make_proxy(allow=(f"127.0.0.1:{opencode.port}",))
-    base = f"http://127.0.0.1:{proxy.port}{PREFIX}/api/proxy"
+    base = f"http://127.0.0.1:{oc_proxy.port}{PREFIX}/api/proxy"
 
     def url(path: str) -> str:
         separator = "&" if "?" in path else "?"
@@ -34,9 +41,10 @@ async def via(
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[aiohttp.ClientSession]:
-    """A client that, like a browser, asks for and decodes compressed bodies."""
-    async with aiohttp.ClientSession() as client:
+async def browser(oc_proxy: TestServer) -> AsyncIterator[aiohttp.ClientSession]:
+    """A client that, like a browser on the UI's page, sends its Origin and decodes gzip."""
+    origin = f"http://127.0.0.1:{oc_proxy.port}"
+    async with aiohttp.ClientSession(headers={"Origin": origin}) as client:
         yield client
 
 
@@ -103,10 +111,7 @@ async def test_terminal_over_proxied_websocket(
         assert response.status == 200
         pty_id = (await response.json())["id"]
     try:
-        origin = via("/").split(PREFIX)[0]
-        async with browser.ws_connect(
-            via(f"/pty/{pty_id}/connect") + "&cursor=0", headers={"Origin": origin}
-        ) as ws:
+        async with browser.ws_connect(via(f"/pty/{pty_id}/connect") + "&cursor=0") as ws:
             await ws.send_str("echo proxied-$((6*7))\r")
             output = ""
             cursor_frame = False

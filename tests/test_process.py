@@ -126,6 +126,7 @@ class TestMemory:
         headers = {
             "X-Target-Server": f"http://127.0.0.1:{upstream.port}",
             "Content-Length": str(GIB),
+            "Origin": f"http://127.0.0.1:{proxy.port}",
         }
         async with session.post(
             proxy.base + "/api/proxy/upload", data=body(), headers=headers

@@ -125,7 +125,10 @@ class TestBridge:
     async def test_refused_upgrade_is_json(self, client: ProxyClient) -> None:
         """An upstream that answers the upgrade with plain HTTP gives a JSON error, not a socket."""
         with pytest.raises(aiohttp.WSServerHandshakeError) as info:
-            await client.session.ws_connect(ws_url(client, "/not-a-socket"))
+            await client.session.ws_connect(
+                ws_url(client, "/not-a-socket"),
+                headers={"Origin": f"http://127.0.0.1:{client.proxy.port}"},
+            )
         assert info.value.status == 502
 
     async def test_shutdown_closes_with_1001(self, client: ProxyClient, proxy: TestServer) -> None:
