@@ -12,7 +12,15 @@ from typing import Any
 
 from . import __version__
 from .logs import default_log_format
-from .settings import DEFAULT_ALLOW, DEFAULT_UI_DIR, MIB, Settings, SettingsError
+from .settings import (
+    DEFAULT_ALLOW,
+    DEFAULT_ALLOW_NETWORKS,
+    DEFAULT_DENY,
+    DEFAULT_UI_DIR,
+    MIB,
+    Settings,
+    SettingsError,
+)
 
 ENV_PREFIX = "OPENCODE_PROXY_"
 _SIZE = re.compile(r"^(?P<number>\d+)\s*(?P<unit>|k|kib|m|mib|g|gib)$", re.IGNORECASE)
@@ -49,7 +57,12 @@ class Option:
 
     @property
     def field(self) -> str:
-        return {"server": "servers"}.get(self.name, self.name.replace("-", "_"))
+        plural = {
+            "server": "servers",
+            "allow-network": "allow_networks",
+            "allow-origin": "allow_origins",
+        }
+        return plural.get(self.name, self.name.replace("-", "_"))
 
 
 def options(environ: Mapping[str, str]) -> tuple[Option, ...]:
@@ -70,6 +83,82 @@ def options(environ: Mapping[str, str]) -> tuple[Option, ...]:
             default=DEFAULT_ALLOW,
             repeat=True,
             metavar="PATTERN",
+        ),
+        Option(
+            "deny",
+            "target servers refused even when an allow pattern covers them (same syntax); "
+            "an allow pattern naming the exact host:port wins; repeatable",
+            default=DEFAULT_DENY,
+            repeat=True,
+            metavar="PATTERN",
+        ),
+        Option(
+            "allow-network",
+            "networks (CIDR) an allowed name may resolve to; loopback, link-local, metadata "
+            "and this host's own addresses stay refused unless an allow pattern names the "
+            "exact host:port; repeatable",
+            default=DEFAULT_ALLOW_NETWORKS,
+            repeat=True,
+            metavar="CIDR",
+        ),
+        Option(
+            "allow-origin",
+            "extra origins (scheme://host[:port]) whose pages may use the proxy for "
+            "websockets and state-changing requests; the UI's own origin always may",
+            default=(),
+            repeat=True,
+            metavar="ORIGIN",
+        ),
+        Option(
+            "servers-file",
+            "JSON or YAML file of preconfigured servers (name, url, username, password_file "
+            "or password_env, default); shown to users without their secrets",
+            Path,
+            None,
+            metavar="FILE",
+        ),
+        Option(
+            "credential-idle-timeout",
+            "seconds after which unused stored credentials are forgotten",
+            float,
+            8 * 3600.0,
+            metavar="SECONDS",
+        ),
+        Option(
+            "client-id-header",
+            "header a trusted ingress sets to name the user, for per-user limits (empty: "
+            "use the peer address)",
+            default="kubeflow-userid",
+            metavar="NAME",
+        ),
+        Option(
+            "rate-limit",
+            "proxied requests per second per client, sustained (0: no limit)",
+            float,
+            50.0,
+            metavar="N",
+        ),
+        Option("rate-burst", "proxied requests a client may burst", int, 200, metavar="N"),
+        Option(
+            "max-streams",
+            "open event streams plus websockets per client (0: no limit)",
+            int,
+            64,
+            metavar="N",
+        ),
+        Option(
+            "max-body-size",
+            "largest request body forwarded, in bytes with suffixes KiB, MiB, GiB (0: no limit)",
+            parse_size,
+            0,
+            metavar="SIZE",
+        ),
+        Option(
+            "header-timeout",
+            "seconds a new connection has to send complete request headers",
+            float,
+            10.0,
+            metavar="SECONDS",
         ),
         Option(
             "server",
@@ -138,7 +227,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
             default=None,
             metavar=option.metavar,
             choices=option.choices,
-            help=f"{option.help} [env {option.env}; default: {shown if shown != '' else 'none'}]",
+            help=f"{option.help} [env {option.env}; default: {shown or 'none'}]",
         )
     return parser
 

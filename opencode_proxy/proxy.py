@@ -87,6 +87,24 @@ async def _forward(
         raise BodyTooLarge(
             f"The request body is larger than the {limit} bytes this service accepts."
         )
+    # EventSource announces itself: count the stream against the cap before connecting, so a
+    # client over its cap costs the target nothing.
+    client = request[CLIENT_ID]
+    cap = request.app[STREAM_CAP]
+    counted = EVENT_STREAM in request.headers.get("Accept", "")
+    if counted:
+        cap.acquire(client)
+    try:
+        return await _connect(request, target, url, exchange, limit, counted)
+    finally:
+        if counted:
+            cap.release(client)
+
+
+async def _connect(
+    request: web.Request, target: Target, url: URL, exchange: Exchange, limit: int, counted: bool
+) -> web.StreamResponse:
+    length = request.content_length
     data: bytes | AsyncIterator[bytes] | None = None
     if request.body_exists:
         if length is not None and length <= SMALL_BODY:
@@ -111,7 +129,7 @@ async def _forward(
         raise connect_failure(exc, target) from None
     try:
         exchange.status = upstream.status
-        return await _relay(request, upstream, exchange)
+        return await _relay(request, upstream, exchange, counted)
     finally:
         upstream.release()
 
@@ -129,7 +147,7 @@ async def _request_body(
 
 
 async def _relay(
-    request: web.Request, upstream: aiohttp.ClientResponse, exchange: Exchange
+    request: web.Request, upstream: aiohttp.ClientResponse, exchange: Exchange, counted: bool
 ) -> web.StreamResponse:
     headers = browser_response_headers(upstream.headers)
     status = upstream.status
@@ -141,7 +159,7 @@ async def _relay(
         exchange.bytes_out = len(body)
         return web.Response(status=status, reason=upstream.reason, body=body, headers=headers)
     if is_event_stream and body_allowed:
-        return await _relay_events(request, upstream, headers, exchange)
+        return await _relay_events(request, upstream, headers, exchange, counted)
 
     response = web.StreamResponse(status=status, reason=upstream.reason, headers=headers)
     if length is not None:
@@ -161,11 +179,13 @@ async def _relay_events(
     upstream: aiohttp.ClientResponse,
     headers: aiohttp.typedefs.LooseHeaders,
     exchange: Exchange,
+    counted: bool,
 ) -> web.StreamResponse:
     """An event stream: counted against the client's cap and ended cleanly on shutdown."""
     cap = request.app[STREAM_CAP]
     client = request[CLIENT_ID]
-    cap.acquire(client)
+    if not counted:
+        cap.acquire(client)
     stream = _EventStream(upstream)
     registry = request.app[STREAMS]
     registry.add(stream)
@@ -186,7 +206,8 @@ async def _relay_events(
         raise
     finally:
         registry.discard(stream)
-        cap.release(client)
+        if not counted:
+            cap.release(client)
         log.info(
             "stream.close",
             request_id=request[REQUEST_ID],

@@ -41,10 +41,11 @@ class Seen:
     sse_closed: asyncio.Event = field(default_factory=asyncio.Event)
     ws_closes: asyncio.Queue[tuple[int | None, str]] = field(default_factory=asyncio.Queue)
     uploads: list[dict[str, object]] = field(default_factory=list)
+    # Not observed but served: the HTML of /page.html, which a test may replace.
+    page: str = "<!doctype html><p>hello</p>"
 
 
 SEEN = web.AppKey("seen", Seen)
-HTML = web.AppKey("html", str)
 
 
 def _headers(request: web.Request) -> dict[str, list[str]]:
@@ -204,14 +205,13 @@ async def compressed(request: web.Request) -> web.Response:
 
 
 async def html(request: web.Request) -> web.Response:
-    return web.Response(text=request.app[HTML], content_type="text/html")
+    return web.Response(text=request.app[SEEN].page, content_type="text/html")
 
 
 def create_upstream() -> web.Application:
     """The fake upstream application."""
     app = web.Application(middlewares=[_record], client_max_size=2**40)
     app[SEEN] = Seen()
-    app[HTML] = "<!doctype html><p>hello</p>"
     router = app.router
     router.add_get("/bytes/{size:\\d+}", download)
     router.add_get("/broken", broken_download)
