@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
 from . import __version__
+from .activity import Activity, kernels_handler
 from .addresses import (
     AddressPolicy,
     GuardedResolver,
@@ -22,11 +23,13 @@ from .addresses import (
 from .allowlist import Allowlist
 from .credentials import CredentialVault, forget_handler, list_handler, store_handler
 from .keys import (
+    ACTIVITY,
     ADDRESS_POLICY,
     ALLOWED_ORIGINS,
     ALLOWLIST,
     CLIENT,
     CREDENTIALS,
+    METRICS,
     RATE,
     RESOLVER,
     SERVERS,
@@ -35,6 +38,7 @@ from .keys import (
     STREAMS,
 )
 from .logs import add_request_id, request_context_middleware
+from .metrics import Metrics, metrics_handler
 from .policy import CREDENTIALS_ROUTE, PROXY_ROUTE, normalize_origin, policy_middleware
 from .proxy import proxy_handler
 from .ratelimit import RequestRate, StreamCap
@@ -78,7 +82,9 @@ def create_app(
     )
     app[RATE] = RequestRate(settings.rate_limit, settings.rate_burst)
     app[STREAM_CAP] = StreamCap(settings.max_streams)
-    app[STREAMS] = StreamRegistry()
+    app[METRICS] = Metrics()
+    app[STREAMS] = StreamRegistry(app[METRICS].open_streams)
+    app[ACTIVITY] = Activity()
     app.cleanup_ctx.append(_client_session)
     app.cleanup_ctx.append(_purge_credentials)
     app.on_shutdown.append(_end_streams)
@@ -102,7 +108,10 @@ def _add_routes(app: web.Application, prefix: str) -> None:
     if prefix:
         router.add_get(prefix, _to_prefix, allow_head=True)
     router.add_get(prefix + "/healthz", healthz, allow_head=True)
+    router.add_get(prefix + "/readyz", readyz, allow_head=True)
+    router.add_get(prefix + "/metrics", metrics_handler)
     router.add_get(prefix + "/api/config", config_handler)
+    router.add_get(prefix + "/api/kernels", kernels_handler)
     credentials = router.add_resource(prefix + "/api/credentials", name=CREDENTIALS_ROUTE)
     credentials.add_route("GET", list_handler)
     credentials.add_route("POST", store_handler)
@@ -122,6 +131,13 @@ async def _to_prefix(request: web.Request) -> web.StreamResponse:
 async def healthz(request: web.Request) -> web.StreamResponse:
     """Liveness: the process serves requests; touches no upstream."""
     return web.json_response({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+async def readyz(request: web.Request) -> web.StreamResponse:
+    """Readiness: serving and not draining for a shutdown."""
+    if request.app[STREAMS].draining:
+        return web.json_response({"status": "draining"}, status=503)
+    return web.json_response({"status": "ready"}, headers={"Cache-Control": "no-store"})
 
 
 async def config_handler(request: web.Request) -> web.StreamResponse:

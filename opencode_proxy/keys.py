@@ -9,9 +9,11 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
 if TYPE_CHECKING:
+    from .activity import Activity
     from .addresses import AddressPolicy
     from .allowlist import Allowlist
     from .credentials import CredentialVault
+    from .metrics import Metrics
     from .ratelimit import RequestRate, StreamCap
     from .servers import ManagedServer
     from .settings import Settings
@@ -29,6 +31,8 @@ SERVERS: web.AppKey[tuple[ManagedServer, ...]] = web.AppKey("servers")
 CREDENTIALS: web.AppKey[CredentialVault] = web.AppKey("credentials")
 RATE: web.AppKey[RequestRate] = web.AppKey("rate")
 STREAM_CAP: web.AppKey[StreamCap] = web.AppKey("stream_cap")
+ACTIVITY: web.AppKey[Activity] = web.AppKey("activity")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 
 TARGET: web.RequestKey[Target] = web.RequestKey("target")
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .errors import InternalError, ProxyError, http_exception_response
-from .keys import REQUEST_ID
+from .keys import METRICS, REQUEST_ID
 
 log = structlog.get_logger("opencode_proxy")
 
@@ -64,6 +64,7 @@ async def request_context_middleware(request: web.Request, handler: Handler) -> 
     try:
         return await handler(request)
     except ProxyError as exc:
+        request.app[METRICS].error(exc.code)
         log.info(
             "request.refused",
             request_id=request_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -15,7 +15,17 @@ from yarl import URL
 from .errors import BadPath, BodyTooLarge
 from .failures import CONNECT_ERRORS, connect_failure
 from .headers import browser_response_headers, headers_for_upstream
-from .keys import CLIENT, CLIENT_ID, REQUEST_ID, SETTINGS, STREAM_CAP, STREAMS, TARGET
+from .keys import (
+    ACTIVITY,
+    CLIENT,
+    CLIENT_ID,
+    METRICS,
+    REQUEST_ID,
+    SETTINGS,
+    STREAM_CAP,
+    STREAMS,
+    TARGET,
+)
 from .policy import is_websocket_upgrade
 from .targets import Target, upstream_url
 from .websocket import bridge_websocket
@@ -56,30 +66,50 @@ async def proxy_handler(request: web.Request) -> web.StreamResponse:
     if is_websocket_upgrade(request):
         return await bridge_websocket(request, target, upstream_url(target, tail, query, True))
     url = upstream_url(target, tail, query)
+    app = request.app
     exchange = Exchange()
+    events = EVENT_STREAM in request.headers.get("Accept", "")
+    # Event streams reconnect by themselves; only their content can be activity.
+    active = not events and app[ACTIVITY].request_started("/" + tail)
     started = time.monotonic()
     try:
-        return await _forward(request, target, url, exchange)
+        return await _forward(request, target, url, exchange, events)
     except asyncio.CancelledError:
         exchange.outcome = "client_gone"
         raise
     finally:
-        log.info(
-            "proxy.request",
-            request_id=request[REQUEST_ID],
-            method=request.method,
-            target=target.host_port,
-            path=url.raw_path,
-            status=exchange.status,
-            outcome=exchange.outcome,
-            bytes_in=exchange.bytes_in,
-            bytes_out=exchange.bytes_out,
-            duration_ms=round((time.monotonic() - started) * 1000, 2),
-        )
+        if active:
+            app[ACTIVITY].request_ended()
+        _account(request, target, url, exchange, started)
+
+
+def _account(
+    request: web.Request, target: Target, url: URL, exchange: Exchange, started: float
+) -> None:
+    metrics = request.app[METRICS]
+    if exchange.status:
+        status_class = f"{exchange.status // 100}xx"
+        metrics.requests.labels(request.method, status_class, target.host_port).inc()
+    if exchange.outcome == "upstream_failed":
+        metrics.upstream_errors.labels("failed_mid_body").inc()
+    metrics.bytes_in.inc(exchange.bytes_in)
+    metrics.bytes_out.inc(exchange.bytes_out)
+    log.info(
+        "proxy.request",
+        request_id=request[REQUEST_ID],
+        method=request.method,
+        target=target.host_port,
+        path=url.raw_path,
+        status=exchange.status,
+        outcome=exchange.outcome,
+        bytes_in=exchange.bytes_in,
+        bytes_out=exchange.bytes_out,
+        duration_ms=round((time.monotonic() - started) * 1000, 2),
+    )
 
 
 async def _forward(
-    request: web.Request, target: Target, url: URL, exchange: Exchange
+    request: web.Request, target: Target, url: URL, exchange: Exchange, events: bool
 ) -> web.StreamResponse:
     limit = request.app[SETTINGS].max_body_size
     length = request.content_length
@@ -87,18 +117,17 @@ async def _forward(
         raise BodyTooLarge(
             f"The request body is larger than the {limit} bytes this service accepts."
         )
+    if not events:
+        return await _connect(request, target, url, exchange, limit, counted=False)
     # EventSource announces itself: count the stream against the cap before connecting, so a
     # client over its cap costs the target nothing.
     client = request[CLIENT_ID]
     cap = request.app[STREAM_CAP]
-    counted = EVENT_STREAM in request.headers.get("Accept", "")
-    if counted:
-        cap.acquire(client)
+    cap.acquire(client)
     try:
-        return await _connect(request, target, url, exchange, limit, counted)
+        return await _connect(request, target, url, exchange, limit, counted=True)
     finally:
-        if counted:
-            cap.release(client)
+        cap.release(client)
 
 
 async def _connect(
@@ -112,6 +141,7 @@ async def _connect(
             exchange.bytes_in = len(data)
         else:
             data = _request_body(request, exchange, limit)
+    sent = time.monotonic()
     try:
         upstream = await request.app[CLIENT].request(
             request.method,
@@ -125,8 +155,9 @@ async def _connect(
             raise BodyTooLarge(
                 f"The request body is larger than the {limit} bytes this service accepts."
             ) from None
-        exchange.outcome = "upstream_failed"
+        exchange.outcome = "unreachable"
         raise connect_failure(exc, target) from None
+    request.app[METRICS].latency.labels(target.host_port).observe(time.monotonic() - sent)
     try:
         exchange.status = upstream.status
         return await _relay(request, upstream, exchange, counted)
@@ -197,7 +228,7 @@ async def _relay_events(
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         await response.prepare(request)
-        ended = await _copy_body(upstream, response, exchange)
+        ended = await _copy_body(upstream, response, exchange, request.app[ACTIVITY].output)
         if stream.closing:
             exchange.outcome = "shutdown"
             ended = True
@@ -223,7 +254,10 @@ async def _relay_events(
 
 
 async def _copy_body(
-    upstream: aiohttp.ClientResponse, response: web.StreamResponse, exchange: Exchange
+    upstream: aiohttp.ClientResponse,
+    response: web.StreamResponse,
+    exchange: Exchange,
+    observe: Callable[[bytes], None] | None = None,
 ) -> bool:
     """Copy the body chunk by chunk with awaited writes; True when it ended normally."""
     content = upstream.content
@@ -235,6 +269,8 @@ async def _copy_body(
             return False
         if not chunk:
             return True
+        if observe is not None:
+            observe(chunk)
         try:
             await response.write(chunk)
         except (ConnectionError, aiohttp.ClientConnectionResetError):
@@ -253,6 +289,7 @@ class _EventStream:
     """An open event stream; shutting it down ends the browser's stream cleanly."""
 
     __slots__ = ("closing", "upstream")
+    kind = "sse"
 
     def __init__(self, upstream: aiohttp.ClientResponse):
         self.upstream = upstream

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -14,12 +15,13 @@ from yarl import URL
 
 from .failures import CONNECT_ERRORS, connect_failure
 from .headers import headers_for_upstream
-from .keys import CLIENT, CLIENT_ID, REQUEST_ID, SETTINGS, STREAM_CAP, STREAMS
+from .keys import ACTIVITY, CLIENT, CLIENT_ID, REQUEST_ID, SETTINGS, STREAM_CAP, STREAMS
 from .targets import Target
 
 log = structlog.get_logger("opencode_proxy.websocket")
 
 # Codes a peer may put in a close frame; 1005, 1006 and 1015 only describe a closure.
+_DATA = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
 _SENDABLE = frozenset({1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014})
 GOING_AWAY = 1001
 INTERNAL_ERROR = 1011
@@ -91,7 +93,7 @@ async def _bridge(
     except BaseException:
         await upstream.close(code=GOING_AWAY)
         raise
-    bridge = _Bridge(browser, upstream)
+    bridge = _Bridge(browser, upstream, request.app[ACTIVITY].touch)
     registry = request.app[STREAMS]
     registry.add(bridge)
     request_id = request[REQUEST_ID]
@@ -130,9 +132,17 @@ _Socket = web.WebSocketResponse | aiohttp.ClientWebSocketResponse
 class _Bridge:
     """Two pumps, one per direction; when either ends, both sides close with its code."""
 
-    def __init__(self, browser: web.WebSocketResponse, upstream: aiohttp.ClientWebSocketResponse):
+    kind = "websocket"
+
+    def __init__(
+        self,
+        browser: web.WebSocketResponse,
+        upstream: aiohttp.ClientWebSocketResponse,
+        on_input: Callable[[], None],
+    ):
         self.browser = browser
         self.upstream = upstream
+        self.on_input = on_input
         self.to_upstream = _Direction()
         self.to_browser = _Direction()
         self.closed_by = "unknown"
@@ -141,7 +151,9 @@ class _Bridge:
         self._pumps: tuple[asyncio.Task[tuple[int, str]], ...] = ()
 
     async def run(self) -> None:
-        up = asyncio.ensure_future(_pump(self.browser, self.upstream, self.to_upstream))
+        up = asyncio.ensure_future(
+            _pump(self.browser, self.upstream, self.to_upstream, self.on_input)
+        )
         down = asyncio.ensure_future(_pump(self.upstream, self.browser, self.to_browser))
         self._pumps = (up, down)
         code, reason = GOING_AWAY, "proxy closed"
@@ -183,11 +195,18 @@ def _outcome(pump: asyncio.Task[tuple[int, str]]) -> tuple[int, str]:
     return pump.result()
 
 
-async def _pump(source: _Socket, sink: _Socket, counts: _Direction) -> tuple[int, str]:
+async def _pump(
+    source: _Socket,
+    sink: _Socket,
+    counts: _Direction,
+    on_message: Callable[[], None] | None = None,
+) -> tuple[int, str]:
     """Relay frames from source to sink until source closes; return its close code and reason."""
     while True:
         message = await source.receive()
         kind = message.type
+        if on_message is not None and kind in _DATA:
+            on_message()
         if kind is WSMsgType.TEXT:
             await sink.send_str(message.data)
             counts.messages += 1

@@ -117,7 +117,10 @@ async def upload(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """Emit one event each time the test puts a word in the gate; 'end' ends the stream."""
+    """Emit one event each time the test puts a word in the gate; 'end' ends the stream.
+
+    A word that is a JSON object is sent as the event's data verbatim.
+    """
     seen = request.app[SEEN]
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
@@ -132,7 +135,9 @@ async def events(request: web.Request) -> web.StreamResponse:
                 assert request.transport is not None
                 request.transport.abort()
                 return response
-            await response.write(f"data: {json.dumps({'word': word})}\n\n".encode())
+            # A JSON object is sent as it is (a realistic OpenCode event); a word is wrapped.
+            data = word if word.startswith("{") else json.dumps({"word": word})
+            await response.write(f"data: {data}\n\n".encode())
     except (asyncio.CancelledError, ConnectionResetError):
         seen.sse_closed.set()
         raise
