@@ -22,6 +22,7 @@ from .addresses import (
 )
 from .allowlist import Allowlist
 from .credentials import CredentialVault, forget_handler, list_handler, store_handler
+from .discovery import discovery_context
 from .keys import (
     ACTIVITY,
     ADDRESS_POLICY,
@@ -29,6 +30,7 @@ from .keys import (
     ALLOWLIST,
     CLIENT,
     CREDENTIALS,
+    DISCOVERED,
     METRICS,
     RATE,
     RESOLVER,
@@ -87,6 +89,7 @@ def create_app(
     app[ACTIVITY] = Activity()
     app.cleanup_ctx.append(_client_session)
     app.cleanup_ctx.append(_purge_credentials)
+    app.cleanup_ctx.append(discovery_context)
     app.on_shutdown.append(_end_streams)
     app.on_response_prepare.append(add_request_id)
     _add_routes(app, settings.prefix)
@@ -144,6 +147,9 @@ async def config_handler(request: web.Request) -> web.StreamResponse:
     """What the UI needs to know: where it lives, what it may reach, preset servers."""
     settings = request.app[SETTINGS]
     servers = request.app[SERVERS]
+    discovery = request.app.get(DISCOVERED)
+    if discovery is not None:
+        servers += discovery.servers
     default = default_index(servers)
     body = {
         "version": __version__,

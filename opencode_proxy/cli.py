@@ -161,6 +161,48 @@ def options(environ: Mapping[str, str]) -> tuple[Option, ...]:
             metavar="SECONDS",
         ),
         Option(
+            "discover-namespace",
+            "find OpenCode Services in this namespace through the Kubernetes API and offer "
+            "them as servers (off when empty)",
+            default="",
+            metavar="NS",
+        ),
+        Option(
+            "discover-selector",
+            "label selector of the Services to offer",
+            default="app.kubernetes.io/name=opencode",
+            metavar="SELECTOR",
+        ),
+        Option(
+            "discover-port-name",
+            "name of the Service port OpenCode listens on (else the first TCP port)",
+            default="opencode",
+            metavar="NAME",
+        ),
+        Option(
+            "discover-interval",
+            "seconds between full relists of the Services (changes in between arrive by watch)",
+            float,
+            30.0,
+            metavar="SECONDS",
+        ),
+        Option(
+            "cluster-domain", "the cluster's DNS domain", default="cluster.local", metavar="DOMAIN"
+        ),
+        Option(
+            "kubernetes-api",
+            "URL of the Kubernetes API (default: in-cluster, from KUBERNETES_SERVICE_HOST)",
+            default="",
+            metavar="URL",
+        ),
+        Option(
+            "kubernetes-token-file",
+            "service account token file (default: the in-cluster one)",
+            Path,
+            None,
+            metavar="FILE",
+        ),
+        Option(
             "server",
             "an OpenCode server to offer every user, as URL or NAME=URL; the first is the "
             "default; repeatable",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .addresses import AddressPolicy
     from .allowlist import Allowlist
     from .credentials import CredentialVault
+    from .discovery import Discovery
     from .metrics import Metrics
     from .ratelimit import RequestRate, StreamCap
     from .servers import ManagedServer
@@ -33,6 +34,7 @@ RATE: web.AppKey[RequestRate] = web.AppKey("rate")
 STREAM_CAP: web.AppKey[StreamCap] = web.AppKey("stream_cap")
 ACTIVITY: web.AppKey[Activity] = web.AppKey("activity")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+DISCOVERED: web.AppKey[Discovery] = web.AppKey("discovered")
 
 TARGET: web.RequestKey[Target] = web.RequestKey("target")
 REQUEST_ID = web.RequestKey("request_id", str)

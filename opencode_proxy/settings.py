@@ -80,6 +80,13 @@ class Settings:
     max_streams: int = 64
     max_body_size: int = 0
     header_timeout: float = 10.0
+    discover_namespace: str = ""
+    discover_selector: str = "app.kubernetes.io/name=opencode"
+    discover_port_name: str = "opencode"
+    discover_interval: float = 30.0
+    cluster_domain: str = "cluster.local"
+    kubernetes_api: str = ""
+    kubernetes_token_file: Path | None = None
     # Derived: where proxied requests live, ``<prefix>/api/proxy/``.
     proxy_base: str = field(init=False, repr=False)
 
@@ -104,6 +111,8 @@ class Settings:
             raise SettingsError("rate-limit must not be negative and rate-burst at least 1")
         if self.max_streams < 0 or self.max_body_size < 0:
             raise SettingsError("max-streams and max-body-size must not be negative")
+        if self.discover_interval < 1:
+            raise SettingsError("discover-interval must be at least 1 second")
         if self.header_timeout <= 0:
             raise SettingsError("header-timeout must be positive")
         if self.log_level.lower() not in ("debug", "info", "warning", "error", "critical"):
