@@ -159,3 +159,11 @@ def test_unallowed_server_refused_at_start(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "does not allow the server evil.example:80" in result.stderr
+
+
+def test_readme_documents_every_option() -> None:
+    """The README's settings tables name every flag and its variable."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for option in options({}):
+        assert f"`{option.flag}`" in readme, option.flag
+        assert f"`{option.env}`" in readme, option.env
