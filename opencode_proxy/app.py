@@ -38,19 +38,20 @@ from .keys import (
     SETTINGS,
     STREAM_CAP,
     STREAMS,
+    UPSTREAM,
 )
-from .logs import add_request_id, request_context_middleware
+from .logs import FLUSH_INTERVAL, LINES
 from .metrics import Metrics, metrics_handler
-from .policy import CREDENTIALS_ROUTE, PROXY_ROUTE, normalize_origin, policy_middleware
+from .middleware import request_middleware
+from .policy import CREDENTIALS_ROUTE, PROXY_ROUTE, normalize_origin
 from .proxy import proxy_handler
 from .ratelimit import RequestRate, StreamCap
 from .servers import check_allowed, default_index, load_servers_file, parse_server_option
 from .settings import Settings, SettingsError
 from .static import file_handler, index_handler
 from .streams import StreamRegistry
+from .upstream import UpstreamPool
 
-# Upstream reads in large pieces: fewer, bigger writes to the browser.
-READ_BUFFER = 256 * 1024
 PURGE_INTERVAL = 60.0
 
 
@@ -62,7 +63,7 @@ def create_app(
 ) -> web.Application:
     """Build the proxy application; ``resolver`` replaces DNS (tests use a table)."""
     app = web.Application(
-        middlewares=[request_context_middleware, policy_middleware],
+        middlewares=[request_middleware],
         handler_args={"max_field_size": 16 * 1024, "max_line_size": 16 * 1024},
     )
     app[SETTINGS] = settings
@@ -87,11 +88,11 @@ def create_app(
     app[METRICS] = Metrics()
     app[STREAMS] = StreamRegistry(app[METRICS].open_streams)
     app[ACTIVITY] = Activity()
-    app.cleanup_ctx.append(_client_session)
+    app.cleanup_ctx.append(_clients)
     app.cleanup_ctx.append(_purge_credentials)
     app.cleanup_ctx.append(discovery_context)
+    app.cleanup_ctx.append(_flush_logs)
     app.on_shutdown.append(_end_streams)
-    app.on_response_prepare.append(add_request_id)
     _add_routes(app, settings.prefix)
     return app
 
@@ -162,29 +163,26 @@ async def config_handler(request: web.Request) -> web.StreamResponse:
     return web.json_response(body, headers={"Cache-Control": "no-store"})
 
 
-async def _client_session(app: web.Application) -> AsyncIterator[None]:
+async def _clients(app: web.Application) -> AsyncIterator[None]:
+    """Upstream clients sharing one guarded resolver: ours for HTTP, aiohttp's for websockets."""
     settings = app[SETTINGS]
     inner = app.get(RESOLVER) or default_resolver()
-    connector = aiohttp.TCPConnector(
-        limit=0,
-        keepalive_timeout=30,
-        resolver=GuardedResolver(inner, app[ADDRESS_POLICY], app[ALLOWLIST]),
-    )
+    resolver = GuardedResolver(inner, app[ADDRESS_POLICY], app[ALLOWLIST])
+    app[UPSTREAM] = UpstreamPool(resolver, settings.connect_timeout)
     session = aiohttp.ClientSession(
-        connector=connector,
+        connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30, resolver=resolver),
         cookie_jar=aiohttp.DummyCookieJar(),
         timeout=aiohttp.ClientTimeout(
             total=None, connect=None, sock_connect=settings.connect_timeout, sock_read=None
         ),
-        auto_decompress=False,
         # Forward the browser's headers as they are; add none of the client's own.
         skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
-        read_bufsize=READ_BUFFER,
         trust_env=False,
     )
     app[CLIENT] = session
     yield
     await session.close()
+    await app[UPSTREAM].close()
     await inner.close()
 
 
@@ -199,6 +197,20 @@ async def _purge_credentials(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def _flush_logs(app: web.Application) -> AsyncIterator[None]:
+    async def flush() -> None:
+        while True:
+            await asyncio.sleep(FLUSH_INTERVAL)
+            LINES.flush()
+
+    task = asyncio.ensure_future(flush())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    LINES.flush()
 
 
 async def _end_streams(app: web.Application) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .settings import Settings
     from .streams import StreamRegistry
     from .targets import Target
+    from .upstream import UpstreamPool
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ALLOWLIST: web.AppKey[Allowlist] = web.AppKey("allowlist")
@@ -27,6 +28,7 @@ ADDRESS_POLICY: web.AppKey[AddressPolicy] = web.AppKey("address_policy")
 ALLOWED_ORIGINS: web.AppKey[frozenset[tuple[str, int]]] = web.AppKey("allowed_origins")
 RESOLVER = web.AppKey("resolver", AbstractResolver)
 CLIENT = web.AppKey("client", aiohttp.ClientSession)
+UPSTREAM: web.AppKey[UpstreamPool] = web.AppKey("upstream")
 STREAMS: web.AppKey[StreamRegistry] = web.AppKey("streams")
 SERVERS: web.AppKey[tuple[ManagedServer, ...]] = web.AppKey("servers")
 CREDENTIALS: web.AppKey[CredentialVault] = web.AppKey("credentials")

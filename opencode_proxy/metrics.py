@@ -7,6 +7,8 @@ numbers matter).
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -64,6 +66,25 @@ class Metrics:
         )
         self.bytes_in = self.bytes.labels("in")
         self.bytes_out = self.bytes.labels("out")
+        # labels() validates and locks on every call; the label sets repeat, so keep children.
+        self._request_children: dict[tuple[str, int, str], Any] = {}
+        self._latency_children: dict[str, Any] = {}
+
+    def count_request(self, method: str, status: int, target: str) -> None:
+        """Count one answered request."""
+        key = (method, status // 100, target)
+        child = self._request_children.get(key)
+        if child is None:
+            child = self.requests.labels(method, f"{status // 100}xx", target)
+            self._request_children[key] = child
+        child.inc()
+
+    def observe_latency(self, target: str, seconds: float) -> None:
+        """Record the time a target took to answer with its headers."""
+        child = self._latency_children.get(target)
+        if child is None:
+            child = self._latency_children[target] = self.latency.labels(target)
+        child.observe(seconds)
 
     def error(self, code: str) -> None:
         """Count an error the proxy answered with."""

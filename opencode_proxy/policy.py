@@ -9,7 +9,6 @@ inside the resolver (see :mod:`.addresses`), on the very answer that is connecte
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from yarl import URL
 
 from .addresses import check_literal
@@ -96,18 +95,17 @@ def target_of(request: web.Request, websocket: bool) -> Target:
     return target
 
 
-@web.middleware
-async def policy_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def apply_policy(request: web.Request) -> None:
     """Apply the origin, rate and target policy to proxied and credential requests."""
     route = request.match_info.route.name
     if route == PROXY_ROUTE:
+        app = request.app
         websocket = is_websocket_upgrade(request)
         if websocket or request.method not in SAFE_METHODS:
             check_same_origin(request)
-        client = client_id(request, request.app[SETTINGS].client_id_header)
+        client = client_id(request, app[SETTINGS].client_id_header)
         request[CLIENT_ID] = client
-        request.app[RATE].hit(client)
+        app[RATE].hit(client)
         request[TARGET] = target_of(request, websocket)
     elif route == CREDENTIALS_ROUTE and request.method not in SAFE_METHODS:
         check_same_origin(request)
-    return await handler(request)

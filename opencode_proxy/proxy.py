@@ -10,14 +10,13 @@ from dataclasses import dataclass
 import aiohttp
 import structlog
 from aiohttp import web
-from yarl import URL
+from multidict import CIMultiDict
 
 from .errors import BadPath, BodyTooLarge
-from .failures import CONNECT_ERRORS, connect_failure
+from .failures import UPSTREAM_ERRORS, connect_failure
 from .headers import browser_response_headers, headers_for_upstream
 from .keys import (
     ACTIVITY,
-    CLIENT,
     CLIENT_ID,
     METRICS,
     REQUEST_ID,
@@ -25,9 +24,11 @@ from .keys import (
     STREAM_CAP,
     STREAMS,
     TARGET,
+    UPSTREAM,
 )
 from .policy import is_websocket_upgrade
-from .targets import Target, upstream_url
+from .targets import Target, forward_path, forward_query, upstream_url
+from .upstream import UpstreamProtocolError, UpstreamResponse
 from .websocket import bridge_websocket
 
 log = structlog.get_logger("opencode_proxy.proxy")
@@ -65,7 +66,8 @@ async def proxy_handler(request: web.Request) -> web.StreamResponse:
     tail, query = split_raw_path(request)
     if is_websocket_upgrade(request):
         return await bridge_websocket(request, target, upstream_url(target, tail, query, True))
-    url = upstream_url(target, tail, query)
+    path = forward_path(target, tail)
+    query = forward_query(query)
     app = request.app
     exchange = Exchange()
     events = EVENT_STREAM in request.headers.get("Accept", "")
@@ -73,43 +75,49 @@ async def proxy_handler(request: web.Request) -> web.StreamResponse:
     active = not events and app[ACTIVITY].request_started("/" + tail)
     started = time.monotonic()
     try:
-        return await _forward(request, target, url, exchange, events)
+        return await _forward(request, target, path, query, exchange, events)
     except asyncio.CancelledError:
         exchange.outcome = "client_gone"
         raise
     finally:
         if active:
             app[ACTIVITY].request_ended()
-        _account(request, target, url, exchange, started)
+        _account(request, target, path, exchange, started)
 
 
 def _account(
-    request: web.Request, target: Target, url: URL, exchange: Exchange, started: float
+    request: web.Request, target: Target, path: str, exchange: Exchange, started: float
 ) -> None:
-    metrics = request.app[METRICS]
+    app = request.app
+    metrics = app[METRICS]
     if exchange.status:
-        status_class = f"{exchange.status // 100}xx"
-        metrics.requests.labels(request.method, status_class, target.host_port).inc()
+        metrics.count_request(request.method, exchange.status, target.host_port)
     if exchange.outcome == "upstream_failed":
         metrics.upstream_errors.labels("failed_mid_body").inc()
     metrics.bytes_in.inc(exchange.bytes_in)
     metrics.bytes_out.inc(exchange.bytes_out)
-    log.info(
-        "proxy.request",
-        request_id=request[REQUEST_ID],
-        method=request.method,
-        target=target.host_port,
-        path=url.raw_path,
-        status=exchange.status,
-        outcome=exchange.outcome,
-        bytes_in=exchange.bytes_in,
-        bytes_out=exchange.bytes_out,
-        duration_ms=round((time.monotonic() - started) * 1000, 2),
-    )
+    if app[SETTINGS].access_log:
+        log.info(
+            "proxy.request",
+            request_id=request[REQUEST_ID],
+            method=request.method,
+            target=target.host_port,
+            path=path,
+            status=exchange.status,
+            outcome=exchange.outcome,
+            bytes_in=exchange.bytes_in,
+            bytes_out=exchange.bytes_out,
+            duration_ms=round((time.monotonic() - started) * 1000, 2),
+        )
 
 
 async def _forward(
-    request: web.Request, target: Target, url: URL, exchange: Exchange, events: bool
+    request: web.Request,
+    target: Target,
+    path: str,
+    query: str,
+    exchange: Exchange,
+    events: bool,
 ) -> web.StreamResponse:
     limit = request.app[SETTINGS].max_body_size
     length = request.content_length
@@ -117,21 +125,27 @@ async def _forward(
         raise BodyTooLarge(
             f"The request body is larger than the {limit} bytes this service accepts."
         )
+    path_qs = path + "?" + query if query else path
     if not events:
-        return await _connect(request, target, url, exchange, limit, counted=False)
+        return await _connect(request, target, path_qs, exchange, limit, counted=False)
     # EventSource announces itself: count the stream against the cap before connecting, so a
     # client over its cap costs the target nothing.
     client = request[CLIENT_ID]
     cap = request.app[STREAM_CAP]
     cap.acquire(client)
     try:
-        return await _connect(request, target, url, exchange, limit, counted=True)
+        return await _connect(request, target, path_qs, exchange, limit, counted=True)
     finally:
         cap.release(client)
 
 
 async def _connect(
-    request: web.Request, target: Target, url: URL, exchange: Exchange, limit: int, counted: bool
+    request: web.Request,
+    target: Target,
+    path_qs: str,
+    exchange: Exchange,
+    limit: int,
+    counted: bool,
 ) -> web.StreamResponse:
     length = request.content_length
     data: bytes | AsyncIterator[bytes] | None = None
@@ -143,21 +157,17 @@ async def _connect(
             data = _request_body(request, exchange, limit)
     sent = time.monotonic()
     try:
-        upstream = await request.app[CLIENT].request(
-            request.method,
-            url,
-            headers=headers_for_upstream(request, target),
-            data=data,
-            allow_redirects=False,
+        upstream = await request.app[UPSTREAM].request(
+            target, request.method, path_qs, headers_for_upstream(request, target), data
         )
-    except CONNECT_ERRORS as exc:
+    except UPSTREAM_ERRORS as exc:
         if exchange.too_large:
             raise BodyTooLarge(
                 f"The request body is larger than the {limit} bytes this service accepts."
             ) from None
         exchange.outcome = "unreachable"
         raise connect_failure(exc, target) from None
-    request.app[METRICS].latency.labels(target.host_port).observe(time.monotonic() - sent)
+    request.app[METRICS].observe_latency(target.host_port, time.monotonic() - sent)
     try:
         exchange.status = upstream.status
         return await _relay(request, upstream, exchange, counted)
@@ -178,9 +188,10 @@ async def _request_body(
 
 
 async def _relay(
-    request: web.Request, upstream: aiohttp.ClientResponse, exchange: Exchange, counted: bool
+    request: web.Request, upstream: UpstreamResponse, exchange: Exchange, counted: bool
 ) -> web.StreamResponse:
     headers = browser_response_headers(upstream.headers)
+    headers["X-Request-Id"] = request[REQUEST_ID]
     status = upstream.status
     body_allowed = request.method != "HEAD" and status not in _NO_BODY_STATUSES
     is_event_stream = upstream.content_type == EVENT_STREAM
@@ -207,8 +218,8 @@ async def _relay(
 
 async def _relay_events(
     request: web.Request,
-    upstream: aiohttp.ClientResponse,
-    headers: aiohttp.typedefs.LooseHeaders,
+    upstream: UpstreamResponse,
+    headers: CIMultiDict[str],
     exchange: Exchange,
     counted: bool,
 ) -> web.StreamResponse:
@@ -254,17 +265,16 @@ async def _relay_events(
 
 
 async def _copy_body(
-    upstream: aiohttp.ClientResponse,
+    upstream: UpstreamResponse,
     response: web.StreamResponse,
     exchange: Exchange,
     observe: Callable[[bytes], None] | None = None,
 ) -> bool:
     """Copy the body chunk by chunk with awaited writes; True when it ended normally."""
-    content = upstream.content
     while True:
         try:
-            chunk = await content.readany()
-        except (aiohttp.ClientError, OSError):
+            chunk = await upstream.read_chunk()
+        except (OSError, UpstreamProtocolError):
             exchange.outcome = "upstream_failed"
             return False
         if not chunk:
@@ -291,7 +301,7 @@ class _EventStream:
     __slots__ = ("closing", "upstream")
     kind = "sse"
 
-    def __init__(self, upstream: aiohttp.ClientResponse):
+    def __init__(self, upstream: UpstreamResponse):
         self.upstream = upstream
         self.closing = False
 

@@ -89,10 +89,13 @@ class Settings:
     kubernetes_token_file: Path | None = None
     # Derived: where proxied requests live, ``<prefix>/api/proxy/``.
     proxy_base: str = field(init=False, repr=False)
+    # Derived: whether each proxied request gets a log line (at info and debug).
+    access_log: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix", normalize_prefix(self.prefix))
         object.__setattr__(self, "proxy_base", self.prefix + PROXY_PATH)
+        object.__setattr__(self, "access_log", self.log_level.lower() in ("debug", "info"))
         if not 0 <= self.port <= 65535:
             raise SettingsError(f"port must be between 0 and 65535, got {self.port}")
         if self.connect_timeout <= 0:

@@ -1,0 +1,244 @@
+"""Browser tests: the built UI in Debian's Chromium, the real proxy under a Kubeflow-like
+prefix, and real OpenCode servers on loopback (one of them password-protected).
+
+One proxy and the servers live for the whole session; every test gets a fresh browser
+context, so its localStorage starts empty.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+
+from tests.conftest import ROOT, ProxyProcess
+from tests.opencode_fixtures import FakeModel
+from tools.opencode_server import OpenCodeServer, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+UI_DIR = ROOT / "opencode_proxy" / "static"
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct-horse-battery"
+STORAGE_KEY = "opencode-proxy.servers.v1"
+
+
+@dataclass
+class Sandbox:
+    """Everything the browser tests talk to."""
+
+    proxy: ProxyProcess
+    open_server: OpenCodeServer
+    locked_server: OpenCodeServer
+    # Allowed by the policy, but nothing listens there until a test starts a server.
+    spare_port: int
+    dead_port: int
+    version: str
+    extra: list[OpenCodeServer] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        """The UI's URL, with the prefix and its trailing slash."""
+        return self.proxy.base + "/"
+
+    @property
+    def open_url(self) -> str:
+        return self.open_server.url
+
+    @property
+    def locked_url(self) -> str:
+        return self.locked_server.url
+
+    @property
+    def spare_url(self) -> str:
+        return f"http://127.0.0.1:{self.spare_port}"
+
+    @property
+    def dead_url(self) -> str:
+        return f"http://127.0.0.1:{self.dead_port}"
+
+    def credentials_supported(self) -> bool:
+        """Whether the service has its credential store (``api/credentials``)."""
+        try:
+            with urllib.request.urlopen(self.proxy.base + "/api/credentials", timeout=5) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+
+def _server_version(server: OpenCodeServer) -> str:
+    with urllib.request.urlopen(server.url + "/global/health", timeout=5) as response:
+        return str(json.load(response)["version"])
+
+
+@pytest.fixture(scope="session")
+def sandbox(fake_model: FakeModel) -> Iterator[Sandbox]:
+    """Two OpenCode servers (one with a password) and the proxy allowed to reach them."""
+    if not (UI_DIR / "index.html").is_file():
+        pytest.fail(f"The UI is not built into {UI_DIR}: run `make ui` (cd ui && npm run build)")
+    open_server = OpenCodeServer(fake_model.url)
+    locked_server = OpenCodeServer(fake_model.url, password=PASSWORD)
+    spare_port, dead_port = free_port(), free_port()
+    started: list[OpenCodeServer] = []
+    proxy = None
+    try:
+        for server in (open_server, locked_server):
+            server.start()
+            started.append(server)
+        allow = [
+            arg
+            for port in (open_server.port, locked_server.port, spare_port, dead_port)
+            for arg in ("--allow", f"127.0.0.1:{port}")
+        ]
+        # Warnings only: nobody reads the pipe until the end, and it must never fill up.
+        proxy = ProxyProcess(*allow, "--ui-dir", str(UI_DIR), "--log-level", "warning").start()
+        sandbox = Sandbox(
+            proxy, open_server, locked_server, spare_port, dead_port, _server_version(open_server)
+        )
+        yield sandbox
+        for server in sandbox.extra:
+            server.cleanup()
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        for server in started:
+            server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for one module.
+
+    Module scope, not session: the sync API keeps its own event loop marked as running
+    between calls, which must be gone before the suite's asyncio tests run.
+    """
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a test must not allow: errors, CSP violations, stray URLs."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.problems: list[str] = []
+
+    def attach(self, page: Page) -> None:
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self._console)
+        page.on("request", self._request)
+
+    def _console(self, message: object) -> None:
+        text = getattr(message, "text", "")
+        if "Content Security Policy" in text or "Refused to" in text:
+            self.problems.append(f"CSP: {text}")
+
+    def _request(self, request: object) -> None:
+        url = str(getattr(request, "url", ""))
+        # Every URL the app uses is relative to its page, so it stays under the prefix.
+        if not url.startswith(self.base) and not url.startswith(("data:", "about:")):
+            self.problems.append(f"request outside the prefix: {url}")
+
+
+@pytest.fixture
+def context(browser: Browser, sandbox: Sandbox) -> Iterator[BrowserContext]:
+    """A fresh browser context (empty storage, new cookies), light theme."""
+    context = browser.new_context(
+        base_url=sandbox.base, color_scheme="light", viewport={"width": 1200, "height": 760}
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def watch(sandbox: Sandbox) -> PageWatch:
+    """Collects page errors, CSP violations and requests outside the prefix."""
+    return PageWatch(sandbox.proxy.base + "/")
+
+
+@pytest.fixture
+def page(context: BrowserContext, watch: PageWatch) -> Iterator[Page]:
+    """A page in the fresh context; fails the test on page errors or CSP violations."""
+    page = context.new_page()
+    watch.attach(page)
+    yield page
+    assert watch.problems == []
+
+
+def open_app(page: Page, sandbox: Sandbox, route: str = "") -> None:
+    """Load the UI under the prefix, optionally at a hash route."""
+    page.goto(sandbox.base + (f"#{route}" if route else ""))
+
+
+def seed_servers(
+    context: BrowserContext, servers: list[dict[str, str]], default: str | None
+) -> None:
+    """Put a server list into localStorage before the app first loads (once per tab)."""
+    data = json.dumps({"version": 1, "servers": servers, "defaultUrl": default})
+    context.add_init_script(
+        "try { if (!sessionStorage.getItem('seeded')) {"
+        f" localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(data)});"
+        " sessionStorage.setItem('seeded', '1'); } } catch (e) {}"
+    )
+
+
+def server_row(page: Page, name: str) -> Locator:
+    """The row of the Servers list whose accessible name is ``name``."""
+    return page.get_by_role("list", name="Servers").get_by_role("listitem", name=name, exact=True)
+
+
+def add_server(
+    page: Page,
+    url: str,
+    *,
+    name: str = "",
+    username: str = "",
+    password: str = "",
+    submit: bool = True,
+) -> None:
+    """Fill in the Add server form (opening it first) and press Save."""
+    page.get_by_role("button", name="Add server").first.click()
+    page.get_by_label("Server URL", exact=True).fill(url)
+    if name:
+        page.get_by_label("Name", exact=True).fill(name)
+    if username:
+        page.get_by_label("Username", exact=True).fill(username)
+    if password:
+        page.get_by_label("Password", exact=True).fill(password)
+    if submit:
+        page.get_by_role("button", name="Save").click()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot of the page into test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def wait_until(predicate: object, timeout: float, interval: float = 0.2) -> None:
+    """Poll a callable until it returns true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(predicate) and predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
