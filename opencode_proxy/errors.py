@@ -93,6 +93,11 @@ class BodyTooLarge(ProxyError):
     code = "body_too_large"
     default_message = "The request body is larger than this service accepts."
 
+    @classmethod
+    def over(cls, limit: int) -> BodyTooLarge:
+        """The error for a body over ``limit`` bytes."""
+        return cls(f"The request body is larger than the {limit} bytes this service accepts.")
+
 
 class RateLimited(ProxyError):
     status = 429

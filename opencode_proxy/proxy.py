@@ -47,7 +47,6 @@ class Exchange:
     bytes_out: int = 0
     status: int = 0
     outcome: str = "ok"
-    too_large: bool = False
 
 
 def split_raw_path(request: web.Request) -> tuple[str, str]:
@@ -122,9 +121,7 @@ async def _forward(
     limit = request.app[SETTINGS].max_body_size
     length = request.content_length
     if limit and length is not None and length > limit:
-        raise BodyTooLarge(
-            f"The request body is larger than the {limit} bytes this service accepts."
-        )
+        raise BodyTooLarge.over(limit)
     path_qs = path + "?" + query if query else path
     if not events:
         return await _connect(request, target, path_qs, exchange, limit, counted=False)
@@ -161,10 +158,6 @@ async def _connect(
             target, request.method, path_qs, headers_for_upstream(request, target), data
         )
     except UPSTREAM_ERRORS as exc:
-        if exchange.too_large:
-            raise BodyTooLarge(
-                f"The request body is larger than the {limit} bytes this service accepts."
-            ) from None
         exchange.outcome = "unreachable"
         raise connect_failure(exc, target) from None
     request.app[METRICS].observe_latency(target.host_port, time.monotonic() - sent)
@@ -182,8 +175,8 @@ async def _request_body(
     while chunk := await content.readany():
         exchange.bytes_in += len(chunk)
         if limit and exchange.bytes_in > limit:
-            exchange.too_large = True
-            raise BodyTooLarge()
+            # Raised inside the upload: the upstream client fails the exchange with it.
+            raise BodyTooLarge.over(limit)
         yield chunk
 
 

@@ -29,7 +29,11 @@ from .targets import Target
 # Pause reading from the target when this much body waits for the browser; resume below LOW.
 HIGH_WATER = 256 * 1024
 LOW_WATER = 64 * 1024
-IDLE_TIMEOUT = 30.0
+# Shorter than the keep-alive timeouts servers commonly use (Node 5 s, Bun 10 s), so the
+# target rarely closes a connection just as the proxy reuses it.
+IDLE_TIMEOUT = 4.0
+# Methods that may be sent again when a reused connection turns out dead (RFC 9110 9.2.2).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 MAX_IDLE_PER_TARGET = 64
 _NO_BODY = frozenset({204, 304})
 
@@ -374,7 +378,9 @@ class UpstreamPool:
                 return await connection.exchange(head, body, chunked, method == "HEAD")
             except _Stale:
                 # The target closed an idle connection just as it was reused; a fresh one
-                # gets the same request again, which is safe because nothing was answered.
+                # gets the same request again, which is safe for idempotent methods only.
+                if method not in _IDEMPOTENT:
+                    raise UpstreamProtocolError("the target closed the connection") from None
                 connection = await self._connect(target, key)
                 return await connection.exchange(head, body, chunked, method == "HEAD")
         except asyncio.CancelledError:
