@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 VENV_STAMP := $(VENV)/.installed
 UI_DEPS := ui/node_modules/.installed
@@ -42,9 +43,10 @@ $(OPENCODE): tools/opencode/package.json tools/opencode/package-lock.json
 	cd tools/opencode && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lint: $(VENV_STAMP)
+lint: $(VENV_STAMP) $(UI_DEPS)
 	$(BIN)/ruff check opencode_proxy tests tools bench
 	$(BIN)/ruff format --check opencode_proxy tests tools bench
+	cd ui && npx prettier --check src vite.config.ts
 
 typecheck: $(VENV_STAMP) $(UI_DEPS)
 	$(BIN)/mypy
@@ -56,9 +58,11 @@ ui-test: $(UI_DEPS)
 pytest: $(VENV_STAMP) $(UI_BUILD) $(OPENCODE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: side-by-side benchmark against nginx and jupyter-server-proxy
-bench: $(VENV_STAMP) $(OPENCODE)
-	$(BIN)/python -m bench
+## bench: side-by-side benchmark against nginx and jupyter-server-proxy (installs nginx, wrk
+## and jupyter-server-proxy when missing, and OpenCode when its binary is); BENCH_ARGS=--quick
+## for a smoke run
+bench: $(VENV_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) ui/node_modules opencode_proxy/static tools/opencode/node_modules .run test-artifacts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,11 +234,10 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def wait_until(predicate: object, timeout: float, interval: float = 0.2) -> None:
-    """Poll a callable until it returns true."""
+def wait_until(page: Page, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the page run (and Playwright deliver its events) until the predicate holds."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(predicate) and predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        page.wait_for_timeout(100)

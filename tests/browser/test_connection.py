@@ -7,16 +7,27 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    FloatRect,
+    Locator,
+    Page,
+    Request,
+    expect,
+)
 
 from tests.browser.conftest import (
+    PASSWORD,
     UI_DIR,
     PageWatch,
     Sandbox,
+    add_server,
     open_app,
     screenshot,
     seed_servers,
     server_row,
+    wait_until,
 )
 from tests.conftest import ProxyProcess
 from tools.opencode_server import OpenCodeServer
@@ -32,6 +43,13 @@ def _event_streams(page: Page) -> tuple[list[Request], list[Request]]:
     page.on("requestfailed", lambda r: ended.append(r) if r in opened else None)
     page.on("requestfinished", lambda r: ended.append(r) if r in opened else None)
     return opened, ended
+
+
+def _boxes(row: Locator) -> list[FloatRect | None]:
+    """Where the row and each of its parts are on the page."""
+    parts = [row, row.get_by_role("img"), row.get_by_role("button", name="Edit")]
+    parts.append(row.get_by_role("button", name="Remove"))
+    return [part.bounding_box() for part in parts]
 
 
 def test_health_follows_a_server_that_stops_and_restarts(
@@ -50,11 +68,15 @@ def test_health_follows_a_server_that_stops_and_restarts(
     row = server_row(page, "Flaky")
     expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible()
 
+    healthy_boxes = _boxes(row)
+
     server.stop()
     stopped = time.monotonic()
     expect(row.get_by_role("img", name="unhealthy", exact=True)).to_be_visible(timeout=15_000)
     assert time.monotonic() - stopped < 15
     expect(row).to_contain_text("Unreachable")
+    # Nothing in the row moves when its health changes.
+    assert _boxes(row) == healthy_boxes
     expect(indicator).to_have_attribute("aria-label", "Event stream: reconnecting")
     screenshot(page, "servers-one-unhealthy")
 
@@ -69,8 +91,6 @@ def test_switching_closes_the_previous_stream(page: Page, sandbox: Sandbox) -> N
         pytest.skip("the service has no credential store yet (api/credentials)")
     opened, ended = _event_streams(page)
     open_app(page, sandbox)
-    from tests.browser.conftest import PASSWORD, add_server
-
     add_server(page, sandbox.open_url, name="One")
     add_server(page, sandbox.locked_url, name="Two", password=PASSWORD)
     expect(server_row(page, "Two").get_by_role("img", name="healthy", exact=True)).to_be_visible()
@@ -80,8 +100,9 @@ def test_switching_closes_the_previous_stream(page: Page, sandbox: Sandbox) -> N
     server_row(page, "Two").get_by_role("button", name=re.compile("^Two")).click()
     expect(page.get_by_role("heading", name="Connected to Two")).to_be_visible()
     expect(page.get_by_role("status", name="Event stream: live")).to_be_visible()
+    # The browser reports the aborted stream a moment after the new one answers.
+    wait_until(page, lambda: len([r for r in opened if r not in ended]) == 1)
     live = [r for r in opened if r not in ended]
-    assert len(live) == 1
     assert "127.0.0.1%3A" + str(sandbox.locked_server.port) in live[0].url
 
 
@@ -183,6 +204,7 @@ def test_dark_theme(browser: Browser, sandbox: Sandbox) -> None:
         screenshot(page, "servers-dark")
         page.get_by_role("link", name="Back").click()
         expect(page.get_by_role("heading", name="Connected to Open sandbox")).to_be_visible()
+        expect(page.get_by_text(str(sandbox.open_server.project))).to_be_visible()
         screenshot(page, "home-dark")
     finally:
         context.close()

@@ -1,0 +1,138 @@
+/** The notebook service's own endpoints: its configuration and the credential store. */
+
+import { describeResponse, problem, ProblemError } from "./problems";
+
+export interface ManagedServerInfo {
+  name: string;
+  url: string;
+  username: string | null;
+  managed: boolean;
+  default: boolean;
+  credentials: boolean;
+}
+
+/** `GET api/config` */
+export interface ServiceConfig {
+  version: string;
+  prefix: string;
+  proxy_path: string;
+  allow: string[];
+  servers: ManagedServerInfo[];
+}
+
+async function serviceFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(path, { cache: "no-store", credentials: "same-origin", ...init });
+  } catch {
+    throw new ProblemError(
+      problem("service", "The notebook service did not answer; check your network connection."),
+    );
+  }
+}
+
+/** Load the service's configuration. */
+export async function loadConfig(): Promise<ServiceConfig> {
+  const response = await serviceFetch("api/config");
+  const failure = await describeResponse(response);
+  if (failure !== null) throw new ProblemError(failure);
+  const body = (await response.json()) as Partial<ServiceConfig>;
+  return {
+    version: String(body.version ?? ""),
+    prefix: String(body.prefix ?? "/"),
+    proxy_path: typeof body.proxy_path === "string" ? body.proxy_path : "api/proxy/",
+    allow: Array.isArray(body.allow) ? body.allow.map(String) : [],
+    servers: Array.isArray(body.servers) ? body.servers : [],
+  };
+}
+
+export interface CredentialEntry {
+  target: string;
+  username: string;
+}
+
+/**
+ * Where passwords go. "proxy": the service keeps them and adds them to requests;
+ * "memory": the service has no credential store, so they stay in this tab's memory
+ * only and cannot reach the server. Passwords are never written to storage or URLs.
+ */
+export type CredentialMode = "unknown" | "proxy" | "memory";
+
+export interface CredentialStore {
+  mode(): CredentialMode;
+  /** The targets this browser session holds credentials for. */
+  list(): Promise<CredentialEntry[]>;
+  /** Hand a password to the service; answers the canonical target. */
+  store(target: string, username: string, password: string): Promise<CredentialEntry>;
+  forget(target: string): Promise<void>;
+}
+
+const ENDPOINT = "api/credentials";
+
+/** A client of `api/credentials` that falls back to memory while the endpoint is missing. */
+export function createCredentialStore(
+  onModeChange: (mode: CredentialMode) => void = () => {},
+): CredentialStore {
+  let mode: CredentialMode = "unknown";
+  const memory = new Map<string, { username: string; password: string }>();
+  const setMode = (next: CredentialMode) => {
+    if (next !== mode) {
+      mode = next;
+      onModeChange(next);
+    }
+  };
+  const fail = async (response: Response): Promise<never> => {
+    throw new ProblemError(
+      (await describeResponse(response)) ??
+        problem("service", `Unexpected answer ${response.status}.`),
+    );
+  };
+  const memoryList = () =>
+    [...memory].map(([target, entry]) => ({ target, username: entry.username }));
+  return {
+    mode: () => mode,
+    async list() {
+      if (mode === "memory") return memoryList();
+      const response = await serviceFetch(ENDPOINT);
+      // Before the service had a credential store this path was a missing UI file.
+      if (response.status === 404 || response.status === 405) {
+        setMode("memory");
+        return memoryList();
+      }
+      if (!response.ok) return fail(response);
+      setMode("proxy");
+      const body = (await response.json()) as { credentials?: CredentialEntry[] };
+      return Array.isArray(body.credentials) ? body.credentials : [];
+    },
+    async store(target, username, password) {
+      if (mode !== "memory") {
+        const response = await serviceFetch(ENDPOINT, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ target, username, password }),
+        });
+        if (response.ok) {
+          setMode("proxy");
+          const body = (await response.json()) as Partial<CredentialEntry>;
+          return { target: body.target ?? target, username: body.username ?? username };
+        }
+        if (response.status !== 404 && response.status !== 405) return fail(response);
+        setMode("memory");
+      }
+      memory.set(target, { username, password });
+      return { target, username };
+    },
+    async forget(target) {
+      memory.delete(target);
+      if (mode === "memory") return;
+      const response = await serviceFetch(`${ENDPOINT}?${new URLSearchParams({ target })}`, {
+        method: "DELETE",
+      });
+      if (response.status === 405) {
+        setMode("memory");
+        return;
+      }
+      // 404: the service holds nothing for this target, which is what was asked for.
+      if (!response.ok && response.status !== 404) await fail(response);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Server URLs as users type them and as the app keys them.
+ *
+ * Normalization follows upstream OpenCode's server picker (trim, add `http://` when no
+ * scheme is given, drop trailing slashes) so the same text names the same server in both.
+ */
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** Normalize a server URL the way upstream OpenCode does; "" for blank input. */
+export function normalizeServerUrl(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed === "") return "";
+  const scheme = SCHEME.exec(trimmed);
+  const withScheme = scheme
+    ? scheme[1]!.toLowerCase() + trimmed.slice(scheme[1]!.length)
+    : `http://${trimmed}`;
+  return withScheme.replace(/\/+$/, "");
+}
+
+/** The URL without its scheme, as shown when a server has no name. */
+export function displayUrl(url: string): string {
+  return url.replace(SCHEME, "");
+}

@@ -1,0 +1,10 @@
+/** Entry point: mount the app. */
+
+import { render } from "solid-js/web";
+import { App } from "./app";
+import "./styles/theme.css";
+import "./styles/app.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root");
+render(() => <App />, root);

@@ -1,0 +1,43 @@
+/** Settings → About: what this notebook's service is and what it may reach. */
+
+import { For, type JSX } from "solid-js";
+import { useConfig } from "../context/config";
+import { useServers } from "../context/servers";
+
+export function AboutPage(): JSX.Element {
+  const config = useConfig();
+  const servers = useServers();
+  const passwords = () =>
+    ({
+      proxy: "Kept by the notebook service for this browser session, never in the browser.",
+      memory:
+        "This notebook's service cannot keep passwords yet: servers that need one cannot be used.",
+      unknown: "Checking…",
+    })[servers.credentialMode()];
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <h1>About</h1>
+          <p class="page-lead">This notebook's OpenCode proxy.</p>
+        </div>
+      </header>
+      <dl class="facts">
+        <dt>Version</dt>
+        <dd>{config.version}</dd>
+        <dt>Served under</dt>
+        <dd class="mono">{config.prefix}</dd>
+        <dt>Servers it may reach</dt>
+        <dd>
+          <ul class="pattern-list">
+            <For each={config.allow} fallback={<li>None</li>}>
+              {(pattern) => <li class="mono">{pattern}</li>}
+            </For>
+          </ul>
+        </dd>
+        <dt>Passwords</dt>
+        <dd>{passwords()}</dd>
+      </dl>
+    </div>
+  );
+}

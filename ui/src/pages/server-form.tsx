@@ -1,0 +1,270 @@
+/**
+ * Settings → Servers → Add / Edit. The URL is normalized and judged against this
+ * notebook's allow patterns before any request; Save checks the server's health first
+ * and refuses, saying why, when it cannot be reached.
+ */
+
+import { createSignal, Match, onMount, Show, Switch, type JSX } from "solid-js";
+import { problem, problemOf, type Problem } from "../api/problems";
+import { ProblemBox } from "../components/problem-box";
+import { useConfig } from "../context/config";
+import { checkServer, useHealth } from "../context/health";
+import { Link, useRouter } from "../context/router";
+import { useServers, type ServerEntry } from "../context/servers";
+import { checkAllowed } from "../lib/allow";
+import { normalizeServerUrl } from "../lib/url";
+import { EXAMPLE_URL } from "./servers";
+
+const LIST = "/settings/servers";
+const DEFAULT_USERNAME = "opencode";
+
+type FormProblem = Pick<Problem, "title" | "detail">;
+
+export function ServerFormPage(props: { editing?: string }): JSX.Element {
+  const servers = useServers();
+  const router = useRouter();
+  return (
+    <Switch>
+      <Match when={props.editing === undefined}>
+        <ServerForm />
+      </Match>
+      <Match when={props.editing !== undefined && servers.find(props.editing)}>
+        {(entry) => (
+          <Show
+            when={!entry().managed}
+            fallback={
+              <div class="page">
+                <h1>{entry().label}</h1>
+                <p class="notice">
+                  This server is configured by the notebook's operator and cannot be changed here.
+                </p>
+                <button type="button" class="button" onClick={() => router.navigate(LIST)}>
+                  Back to servers
+                </button>
+              </div>
+            }
+          >
+            <ServerForm editing={entry()} />
+          </Show>
+        )}
+      </Match>
+      <Match when={true}>
+        <div class="page">
+          <h1>Server not found</h1>
+          <p class="notice">It may have been removed in another tab.</p>
+          <Link href={LIST} class="button">
+            Back to servers
+          </Link>
+        </div>
+      </Match>
+    </Switch>
+  );
+}
+
+function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
+  const config = useConfig();
+  const servers = useServers();
+  const health = useHealth();
+  const router = useRouter();
+  const editing = props.editing;
+
+  const [url, setUrl] = createSignal(editing?.url ?? "");
+  const [name, setName] = createSignal(editing?.name ?? "");
+  const [username, setUsername] = createSignal(editing?.username ?? "");
+  const [password, setPassword] = createSignal("");
+  const [urlProblem, setUrlProblem] = createSignal<FormProblem | null>(null);
+  const [saveProblem, setSaveProblem] = createSignal<FormProblem | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let urlInput: HTMLInputElement | undefined;
+  onMount(() => urlInput?.focus());
+
+  /** Judge the URL without any request; the problem when it cannot be used. */
+  const judge = (): { url: string; key: string } | FormProblem => {
+    const normalized = normalizeServerUrl(url());
+    if (normalized === "") {
+      return { title: "Enter the server's URL", detail: `For example ${EXAMPLE_URL}.` };
+    }
+    const verdict = checkAllowed(normalized, config.allow);
+    if (!verdict.ok) {
+      return verdict.kind === "policy"
+        ? problem("policy", verdict.reason)
+        : { title: "Not a valid server address", detail: verdict.reason };
+    }
+    const key = verdict.target.url;
+    const existing = servers.find(key);
+    if (existing && existing.key !== editing?.key) {
+      return {
+        title: "Already in the list",
+        detail: `This server is listed as “${existing.label}”.`,
+      };
+    }
+    return { url: normalized, key };
+  };
+
+  const checkUrl = () => {
+    if (url().trim() === "") {
+      setUrlProblem(null);
+      return;
+    }
+    const verdict = judge();
+    setUrlProblem("key" in verdict ? null : verdict);
+  };
+
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (busy()) return;
+    setSaveProblem(null);
+    const verdict = judge();
+    if (!("key" in verdict)) {
+      setUrlProblem(verdict);
+      urlInput?.focus();
+      return;
+    }
+    setUrlProblem(null);
+    setBusy(true);
+    try {
+      await saveChecked(verdict.url, verdict.key);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveChecked = async (normalized: string, key: string) => {
+    const user = username().trim();
+    const secret = password();
+    let storedNew = false;
+    if (secret !== "") {
+      try {
+        await servers.storeCredentials(key, user || DEFAULT_USERNAME, secret);
+        storedNew = true;
+      } catch (error) {
+        setSaveProblem(problemOf(error));
+        return;
+      }
+    }
+    const result = await checkServer(key, config.proxy_path);
+    if (result.status !== "healthy") {
+      const found = result.problem ?? problem("server", "");
+      if (storedNew && editing?.key !== key) await forgetQuietly(key);
+      setSaveProblem(
+        found.kind === "auth" && secret === ""
+          ? { title: found.title, detail: "This server needs a password: enter it above." }
+          : found,
+      );
+      return;
+    }
+    health.record(key, result);
+    servers.save(
+      { url: normalized, name: name(), username: user || (secret !== "" ? DEFAULT_USERNAME : "") },
+      editing?.key,
+    );
+    if (editing && editing.key !== key && editing.hasCredentials) await forgetQuietly(editing.key);
+    router.navigate(LIST);
+  };
+
+  const forgetQuietly = async (key: string) => {
+    try {
+      await servers.forgetCredentials(key);
+    } catch {
+      // The password expires on its own; nothing the user can do about it here.
+    }
+  };
+
+  const allowText = () =>
+    config.allow.length > 0 ? `This notebook can reach ${config.allow.join(", ")}.` : "";
+
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <h1>{editing ? "Edit server" : "Add server"}</h1>
+          <p class="page-lead">
+            The server is checked before it is saved. Passwords go to this notebook's service, never
+            into the browser's storage.
+          </p>
+        </div>
+      </header>
+      <form class="form" onSubmit={(event) => void save(event)} novalidate>
+        <div class="field">
+          <label for="server-url">Server URL</label>
+          <input
+            id="server-url"
+            ref={urlInput}
+            type="text"
+            inputmode="url"
+            autocomplete="off"
+            spellcheck={false}
+            placeholder={EXAMPLE_URL}
+            value={url()}
+            aria-invalid={urlProblem() !== null}
+            aria-describedby={urlProblem() ? "server-url-problem" : "server-url-hint"}
+            onInput={(event) => {
+              setUrl(event.currentTarget.value);
+              if (urlProblem()) checkUrl();
+            }}
+            onBlur={checkUrl}
+          />
+          <Show
+            when={urlProblem()}
+            fallback={
+              <p class="hint" id="server-url-hint">
+                {allowText()}
+              </p>
+            }
+          >
+            {(found) => <ProblemBox id="server-url-problem" problem={found()} />}
+          </Show>
+        </div>
+        <div class="field">
+          <label for="server-name">Name</label>
+          <input
+            id="server-name"
+            type="text"
+            autocomplete="off"
+            placeholder="Optional, e.g. Team sandbox"
+            value={name()}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+        </div>
+        <div class="field-row">
+          <div class="field">
+            <label for="server-username">Username</label>
+            <input
+              id="server-username"
+              type="text"
+              autocomplete="off"
+              spellcheck={false}
+              placeholder={DEFAULT_USERNAME}
+              value={username()}
+              onInput={(event) => setUsername(event.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="server-password">Password</label>
+            <input
+              id="server-password"
+              type="password"
+              autocomplete="new-password"
+              placeholder={
+                editing?.hasCredentials
+                  ? "Stored — leave empty to keep it"
+                  : "If the server has one"
+              }
+              value={password()}
+              onInput={(event) => setPassword(event.currentTarget.value)}
+            />
+          </div>
+        </div>
+        <Show when={saveProblem()}>{(found) => <ProblemBox problem={found()} />}</Show>
+        <div class="form-actions">
+          <button type="button" class="button ghost" onClick={() => router.navigate(LIST)}>
+            Cancel
+          </button>
+          <button type="submit" class="button primary" aria-busy={busy()} disabled={busy()}>
+            {busy() ? "Checking…" : "Save"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+/** Settings → Servers: every server with its live health, and what can be done with each. */
+
+import { createMemo, createSignal, For, Show, type JSX } from "solid-js";
+import { ConfirmDialog } from "../components/confirm-dialog";
+import { PlusIcon, SearchIcon } from "../components/icons";
+import { ServerRow } from "../components/server-row";
+import { useHealth } from "../context/health";
+import { editPath, useRouter } from "../context/router";
+import { useServers, type ServerEntry } from "../context/servers";
+
+/** Above this many servers a search box appears. */
+export const SEARCH_THRESHOLD = 4;
+export const EXAMPLE_URL = "http://sandbox.my-namespace.svc.cluster.local:4096";
+
+export function ServersPage(): JSX.Element {
+  const servers = useServers();
+  const health = useHealth();
+  const router = useRouter();
+  const [query, setQuery] = createSignal("");
+  const [removing, setRemoving] = createSignal<ServerEntry>();
+
+  const shown = createMemo(() => {
+    const words = query().trim().toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return servers.list();
+    return servers.list().filter((entry) => {
+      const text = `${entry.label} ${entry.url} ${entry.username ?? ""}`.toLowerCase();
+      return words.every((word) => text.includes(word));
+    });
+  });
+
+  const confirmRemove = async () => {
+    const entry = removing();
+    setRemoving(undefined);
+    if (entry) await servers.remove(entry.key);
+  };
+
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <h1>Servers</h1>
+          <p class="page-lead">
+            OpenCode servers this notebook connects to. Health is checked every 10 seconds.
+          </p>
+        </div>
+        <Show when={servers.list().length > 0}>
+          <AddButton />
+        </Show>
+      </header>
+
+      <Show when={servers.storageError()}>
+        {(message) => <p class="notice warning">{message()}</p>}
+      </Show>
+      <Show when={servers.credentialMode() === "memory"}>
+        <p class="notice">
+          This notebook's service cannot keep passwords yet, so servers that need one cannot be used
+          from here.
+        </p>
+      </Show>
+
+      <Show
+        when={servers.list().length > 0}
+        fallback={
+          <div class="empty">
+            <h2>No servers yet</h2>
+            <p>
+              Enter the address of the OpenCode server running in your sandbox, for example{" "}
+              <code>{EXAMPLE_URL}</code>.
+            </p>
+            <AddButton />
+          </div>
+        }
+      >
+        <Show when={servers.list().length > SEARCH_THRESHOLD}>
+          <label class="search">
+            <SearchIcon />
+            <input
+              type="search"
+              placeholder="Search servers"
+              aria-label="Search servers"
+              value={query()}
+              onInput={(event) => setQuery(event.currentTarget.value)}
+            />
+          </label>
+        </Show>
+        <ul class="server-list" aria-label="Servers">
+          <For
+            each={shown()}
+            fallback={<li class="server-list-empty">No server matches “{query()}”.</li>}
+          >
+            {(entry) => (
+              <ServerRow
+                entry={entry}
+                health={health.of(entry.key)}
+                active={servers.active()?.key === entry.key}
+                onSelect={() => {
+                  servers.select(entry.key);
+                  router.navigate("/");
+                }}
+                onEdit={() => router.navigate(editPath(entry.url))}
+                onSetDefault={() => servers.setDefault(entry.key)}
+                onRemove={() => setRemoving(entry)}
+              />
+            )}
+          </For>
+        </ul>
+      </Show>
+
+      <ConfirmDialog
+        open={removing() !== undefined}
+        title={`Remove ${removing()?.label ?? "server"}?`}
+        message="It is removed from this browser's list, in every tab, and its stored password is forgotten."
+        confirmLabel="Remove"
+        danger
+        onConfirm={() => void confirmRemove()}
+        onCancel={() => setRemoving(undefined)}
+      />
+    </div>
+  );
+}
+
+function AddButton(): JSX.Element {
+  const router = useRouter();
+  return (
+    <button
+      type="button"
+      class="button primary"
+      onClick={() => router.navigate("/settings/servers/new")}
+    >
+      <PlusIcon />
+      <span>Add server</span>
+    </button>
+  );
+}
