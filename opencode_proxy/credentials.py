@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from multidict import CIMultiDict
 
-from .errors import BadRequest, TargetNotAllowed
-from .keys import ALLOWLIST, CREDENTIALS, SETTINGS
+from .errors import BadRequest, TargetNotAllowed, UpstreamError, WrongCredentials
+from .failures import UPSTREAM_ERRORS, connect_failure
+from .keys import ALLOWLIST, CREDENTIALS, SETTINGS, UPSTREAM
 from .targets import Target, parse_target
 
 COOKIE = "opencode_proxy_session"
+HEALTH_PATH = "/global/health"
 DEFAULT_USERNAME = "opencode"
 MAX_BODY = 16 * 1024
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -183,6 +186,8 @@ async def store_handler(request: web.Request) -> web.StreamResponse:
         raise BadRequest("The username must be text without ':' and at most 256 characters.")
     if not isinstance(password, str) or not password or len(password) > 4096:
         raise BadRequest("The password must be non-empty text of at most 4096 characters.")
+    if body.get("verify") is True:
+        await _verify(request, target, basic_authorization(username, password))
     vault = request.app[CREDENTIALS]
     session_id = session_of(request)
     fresh = not vault.has_session(session_id)
@@ -193,6 +198,27 @@ async def store_handler(request: web.Request) -> web.StreamResponse:
     if fresh:
         _set_cookie(request, response, session_id)
     return response
+
+
+async def _verify(request: web.Request, target: Target, authorization: str) -> None:
+    """Check credentials against the server's health endpoint before keeping them."""
+    headers = CIMultiDict({"Host": target.netloc, "Authorization": authorization})
+    try:
+        response = await request.app[UPSTREAM].request(
+            target, "GET", target.base_path + HEALTH_PATH, headers
+        )
+    except UPSTREAM_ERRORS as exc:
+        raise connect_failure(exc, target) from None
+    try:
+        await response.read()
+    finally:
+        response.release()
+    if response.status in (401, 403):
+        raise WrongCredentials(f"The server {target.host_port} refused this username and password.")
+    if response.status >= 400:
+        raise UpstreamError(
+            f"The server {target.host_port} answered its health check with {response.status}."
+        )
 
 
 async def list_handler(request: web.Request) -> web.StreamResponse:

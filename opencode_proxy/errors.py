@@ -67,6 +67,12 @@ class BadPath(BadRequest):
     default_message = "The path to forward is malformed."
 
 
+class WrongCredentials(ProxyError):
+    status = 401
+    code = "wrong_credentials"
+    default_message = "The server refused this username and password."
+
+
 class Forbidden(ProxyError):
     status = 403
     code = "forbidden"

@@ -304,3 +304,30 @@ class TestRealProtectedServer:
             async with browser.get(health, headers=headers) as response:
                 assert response.status == 200
                 assert (await response.json())["healthy"] is True
+
+
+@pytest.mark.opencode
+class TestVerify:
+    async def test_verify_before_storing(
+        self, make_proxy: Callable[..., Awaitable[TestServer]], opencode_protected: OpenCodeServer
+    ) -> None:
+        """With verify, a wrong password is refused (401 wrong_credentials) and nothing is kept."""
+        proxy = await make_proxy(allow=(f"127.0.0.1:{opencode_protected.port}", "127.0.0.1:9"))
+        url = f"http://127.0.0.1:{proxy.port}{PREFIX}/api/credentials"
+        origin = {"Origin": f"http://127.0.0.1:{proxy.port}"}
+        async with browser_session() as browser:
+            body = {"target": opencode_protected.url, "password": "wrong", "verify": True}
+            async with browser.post(url, json=body, headers=origin) as response:
+                assert response.status == 401
+                assert response.headers["X-Proxy-Error"] == "wrong_credentials"
+                assert "WWW-Authenticate" not in response.headers
+            async with browser.get(url) as response:
+                assert (await response.json())["credentials"] == []
+            body = {"target": "http://127.0.0.1:9", "password": "x", "verify": True}
+            async with browser.post(url, json=body, headers=origin) as response:
+                assert response.status == 502
+            body = {"target": opencode_protected.url, "password": PASSWORD, "verify": True}
+            async with browser.post(url, json=body, headers=origin) as response:
+                assert response.status == 200
+            async with browser.get(url) as response:
+                assert len((await response.json())["credentials"]) == 1
