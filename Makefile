@@ -39,8 +39,10 @@ ui: $(UI_BUILD)
 $(UI_BUILD): $(UI_DEPS) $(UI_SOURCES)
 	cd ui && npm run --silent build
 
+# `npm install`, not `npm ci`: the lock lists only the platform packages the registry
+# serves, and `npm ci` refuses a lock without every optional platform package.
 $(OPENCODE): tools/opencode/package.json tools/opencode/package-lock.json
-	cd tools/opencode && npm ci --no-audit --no-fund --loglevel=error
+	cd tools/opencode && npm install --no-save --no-audit --no-fund --loglevel=error
 	touch $@
 
 lint: $(VENV_STAMP) $(UI_DEPS)
