@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
 PYTEST_ARGS ?=
+# make run's knobs (see README.md), handed to tools/run-local.sh.
+export PREFIX MODEL OPENCODE_PORT DEMO_MODEL_PORT
 BENCH_ARGS ?=
 
 VENV_STAMP := $(VENV)/.installed

@@ -12,6 +12,15 @@ WORKSPACE=${WORKSPACE:-$here/.run/workspace}
 PYTHON=${PYTHON:-$here/.venv/bin/python}
 OPENCODE=$here/tools/opencode/node_modules/.bin/opencode
 
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for pair in "PORT=$PORT" "OPENCODE_PORT=$OPENCODE_PORT" "DEMO_MODEL_PORT=$DEMO_MODEL_PORT"; do
+  if in_use "${pair#*=}"; then
+    echo "make run: port ${pair#*=} (${pair%%=*}) is already in use on 127.0.0.1." >&2
+    echo "Stop what uses it, or choose another: make run ${pair%%=*}=<free port>" >&2
+    exit 1
+  fi
+done
+
 mkdir -p "$WORKSPACE" "$here/.run/home"
 pids=()
 cleanup() {
