@@ -47,7 +47,7 @@ fi
 (cd "$WORKSPACE" && exec "$OPENCODE" serve --hostname 127.0.0.1 --port "$OPENCODE_PORT") &
 pids+=($!)
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$OPENCODE_PORT/global/health" >/dev/null 2>&1; then break; fi
+  if curl -fsS --max-time 2 "http://127.0.0.1:$OPENCODE_PORT/global/health" >/dev/null 2>&1; then break; fi
   sleep 0.2
 done
 
