@@ -1,0 +1,89 @@
+"""The optimisation goals of issue 6, as ratios and limits read off the table.
+
+Each goal names the row it judges, says in words what it wants, and answers True (met),
+False (not met) or None (not measured in this run). Ours means one worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .results import Metric
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target for one row of the table."""
+
+    key: str
+    text: str
+    test: Callable[[Metric], bool | None]
+
+
+def _at_least(peer: str, factor: float) -> Callable[[Metric], bool | None]:
+    def test(metric: Metric) -> bool | None:
+        if metric.number(peer) is None:
+            return None
+        ratio = metric.ratio(peer)
+        return ratio is not None and ratio >= factor
+
+    return test
+
+
+def _all(*tests: Callable[[Metric], bool | None]) -> Callable[[Metric], bool | None]:
+    def test(metric: Metric) -> bool | None:
+        answers = [t(metric) for t in tests]
+        if False in answers:
+            return False
+        return None if None in answers else True
+
+    return test
+
+
+def _ours_below(limit: float) -> Callable[[Metric], bool | None]:
+    def test(metric: Metric) -> bool | None:
+        if "ours" not in metric.values:
+            return None
+        value = metric.number("ours")
+        return value is not None and value < limit
+
+    return test
+
+
+def _ours_is(expected: float) -> Callable[[Metric], bool | None]:
+    def test(metric: Metric) -> bool | None:
+        if "ours" not in metric.values:
+            return None
+        return metric.number("ours") == expected
+
+    return test
+
+
+GOALS = (
+    Goal(
+        "get.rps",
+        "≥ 10x jupyter-server-proxy and ≥ 0.2x nginx",
+        _all(_at_least("jsp", 10), _at_least("nginx", 0.2)),
+    ),
+    Goal("body.down.mbps", "≥ 0.9x nginx", _at_least("nginx", 0.9)),
+    Goal("body.down.growth", "< 32 MiB", _ours_below(32)),
+    Goal("body.up.mbps", "≥ 0.9x nginx", _at_least("nginx", 0.9)),
+    Goal("body.up.growth", "< 32 MiB", _ours_below(32)),
+    Goal("sse.added_p99", "< 5 ms", _ours_below(5)),
+    Goal("sse.lost", "= 0", _ours_is(0)),
+    Goal("idle.per_stream", "< 32 KiB", _ours_below(32)),
+    Goal("ws.rate", "≥ 5x jupyter-server-proxy", _at_least("jsp", 5)),
+)
+BY_KEY = {goal.key: goal for goal in GOALS}
+
+
+def judge(metric: Metric) -> tuple[str, str]:
+    """The goal's text and "met", "not met" or "n/a" for a row ("", "" without a goal)."""
+    goal = BY_KEY.get(metric.key)
+    if goal is None:
+        return "", ""
+    answer = goal.test(metric)
+    return goal.text, {True: "met", False: "not met", None: "n/a"}[answer]
