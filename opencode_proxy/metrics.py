@@ -7,11 +7,15 @@ numbers matter).
 
 from __future__ import annotations
 
+import collections
+from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 from .keys import METRICS
 
@@ -23,27 +27,24 @@ UPSTREAM_FAILURES = frozenset(
 
 
 class Metrics:
-    """The service's metrics, in a registry of its own."""
+    """The service's metrics, in a registry of its own.
+
+    The two figures touched on every request (requests by label set, and bytes) are plain
+    integers turned into Prometheus samples only when scraped: a prometheus_client
+    counter takes a lock on every increment.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "opencode_proxy_requests",
-            "Proxied HTTP requests answered by the target, by method, status class and target.",
-            ["method", "status_class", "target"],
-            registry=self.registry,
-        )
+        self.requests: collections.Counter[tuple[str, int, str]] = collections.Counter()
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.registry.register(_HotPathCollector(self))
         self.latency = Histogram(
             "opencode_proxy_upstream_latency_seconds",
             "Time from forwarding a request until the target's response headers arrive.",
             ["target"],
             buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.bytes = Counter(
-            "opencode_proxy_body_bytes",
-            "Body bytes through the proxy: 'in' from browsers, 'out' to browsers.",
-            ["direction"],
             registry=self.registry,
         )
         self.open_streams = Gauge(
@@ -64,20 +65,12 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
-        self.bytes_in = self.bytes.labels("in")
-        self.bytes_out = self.bytes.labels("out")
-        # labels() validates and locks on every call; the label sets repeat, so keep children.
-        self._request_children: dict[tuple[str, int, str], Any] = {}
+        # labels() validates and locks on every call; targets repeat, so keep the children.
         self._latency_children: dict[str, Any] = {}
 
     def count_request(self, method: str, status: int, target: str) -> None:
         """Count one answered request."""
-        key = (method, status // 100, target)
-        child = self._request_children.get(key)
-        if child is None:
-            child = self.requests.labels(method, f"{status // 100}xx", target)
-            self._request_children[key] = child
-        child.inc()
+        self.requests[method, status // 100, target] += 1
 
     def observe_latency(self, target: str, seconds: float) -> None:
         """Record the time a target took to answer with its headers."""
@@ -92,6 +85,31 @@ class Metrics:
             self.upstream_errors.labels(code).inc()
         else:
             self.refusals.labels(code).inc()
+
+
+class _HotPathCollector(Collector):
+    """Renders the plain-integer figures at scrape time."""
+
+    def __init__(self, metrics: Metrics):
+        self.metrics = metrics
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "opencode_proxy_requests",
+            "Proxied HTTP requests answered by the target, by method, status class and target.",
+            labels=["method", "status_class", "target"],
+        )
+        for (method, status_class, target), count in self.metrics.requests.items():
+            requests.add_metric([method, f"{status_class}xx", target], count)
+        yield requests
+        body = CounterMetricFamily(
+            "opencode_proxy_body_bytes",
+            "Body bytes through the proxy: 'in' from browsers, 'out' to browsers.",
+            labels=["direction"],
+        )
+        body.add_metric(["in"], self.metrics.bytes_in)
+        body.add_metric(["out"], self.metrics.bytes_out)
+        yield body
 
 
 async def metrics_handler(request: web.Request) -> web.StreamResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
@@ -16,6 +17,18 @@ from .policy import apply_policy
 log = structlog.get_logger("opencode_proxy")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Fresh ids are a random per-process prefix and a counter: unique, and no system call each.
+_ID_PREFIX = os.urandom(4).hex()
+_ID_COUNTER = itertools.count()
+
+
+def _new_id_prefix() -> None:
+    global _ID_PREFIX, _ID_COUNTER
+    _ID_PREFIX = os.urandom(4).hex()
+    _ID_COUNTER = itertools.count()
+
+
+os.register_at_fork(after_in_child=_new_id_prefix)
 
 
 def request_id_of(request: web.Request) -> str:
@@ -23,7 +36,7 @@ def request_id_of(request: web.Request) -> str:
     incoming = request.headers.get("X-Request-Id")
     if incoming is not None and _REQUEST_ID.match(incoming):
         return incoming
-    return os.urandom(8).hex()
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFF:08x}"
 
 
 @web.middleware

@@ -26,6 +26,7 @@ from .keys import (
     TARGET,
     UPSTREAM,
 )
+from .logs import ACCESS
 from .policy import is_websocket_upgrade
 from .targets import Target, forward_path, forward_query, upstream_url
 from .upstream import UpstreamProtocolError, UpstreamResponse
@@ -93,11 +94,10 @@ def _account(
         metrics.count_request(request.method, exchange.status, target.host_port)
     if exchange.outcome == "upstream_failed":
         metrics.upstream_errors.labels("failed_mid_body").inc()
-    metrics.bytes_in.inc(exchange.bytes_in)
-    metrics.bytes_out.inc(exchange.bytes_out)
+    metrics.bytes_in += exchange.bytes_in
+    metrics.bytes_out += exchange.bytes_out
     if app[SETTINGS].access_log:
-        log.info(
-            "proxy.request",
+        ACCESS(
             request_id=request[REQUEST_ID],
             method=request.method,
             target=target.host_port,
