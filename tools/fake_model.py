@@ -4,7 +4,13 @@ It streams a known reply word by word. The last user message steers it:
 
 - ``[slow]`` anywhere: a longer pause between words;
 - ``[tool:bash:COMMAND]``: ask to run ``COMMAND`` with the bash tool first, then reply
-  with the known text once the tool result comes back.
+  with the known text once the tool result comes back;
+- ``[markdown]``: reply with ``MARKDOWN_REPLY`` (a heading, a list, a code block) instead;
+- ``[hostile]``: reply with ``HOSTILE_REPLY``, markdown carrying script and event-handler
+  payloads, for proving that a UI renders model output inert;
+- ``[reasoning]``: stream ``REASONING`` as reasoning before the reply;
+- ``[title:TEXT]``: name the session ``TEXT`` when OpenCode asks for a title (otherwise
+  ``Fake title``).
 
 Run it alone with ``python -m tools.fake_model --port 4097``.
 """
@@ -21,9 +27,30 @@ from typing import Any
 from aiohttp import web
 
 REPLY = "The quick brown fox jumps over the lazy dog while the proxy streams every word."
+MARKDOWN_REPLY = (
+    "## Plan\n\n"
+    "Two steps, then **done**:\n\n"
+    "1. read `README.md`\n"
+    "2. print a greeting\n\n"
+    "```python\n"
+    "def greet(name: str) -> str:\n"
+    '    return f"Hello, {name}!"\n'
+    "```\n\n"
+    "That is all."
+)
+HOSTILE_REPLY = (
+    "Look: <script>window.__pwned = 'script'</script>\n\n"
+    '<img src="x" onerror="window.__pwned = \'img\'">\n\n'
+    "[click me](javascript:window.__pwned='link') and "
+    '<a href="#" onclick="window.__pwned=\'click\'">this</a>\n\n'
+    "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe> still safe."
+)
+REASONING = "Thinking about which words to stream first."
+DEFAULT_TITLE = "Fake title"
 FAST_DELAY = 0.02
 SLOW_DELAY = 0.4
 _TOOL = re.compile(r"\[tool:(?P<tool>[a-z]+):(?P<arg>[^\]]*)\]")
+_TITLE = re.compile(r"\[title:(?P<title>[^\]]+)\]")
 REQUESTS = web.AppKey("requests", list)
 
 
@@ -49,6 +76,19 @@ def _last_user_text(messages: list[dict[str, Any]]) -> str:
     return ""
 
 
+def _reply_for(text: str) -> str:
+    if "[hostile]" in text:
+        return HOSTILE_REPLY
+    if "[markdown]" in text:
+        return MARKDOWN_REPLY
+    return REPLY
+
+
+def _words(text: str) -> list[str]:
+    """The text cut before each space, so the pieces join back to exactly the text."""
+    return re.findall(r"\s*\S+", text) or [text]
+
+
 async def _completions(request: web.Request) -> web.StreamResponse:
     payload = await request.json()
     request.app[REQUESTS].append(payload)
@@ -61,7 +101,8 @@ async def _completions(request: web.Request) -> web.StreamResponse:
     match = _TOOL.search(text)
     if "title" in json.dumps(messages[:1]).lower() and not payload.get("tools"):
         # OpenCode asks the small model for a session title; answer at once.
-        await response.write(_chunk({"content": "Fake title"}))
+        named = _TITLE.search(json.dumps(messages))
+        await response.write(_chunk({"content": named["title"] if named else DEFAULT_TITLE}))
     elif match and not tool_done:
         arguments = {"command": match["arg"], "description": "Run a command"}
         call = {
@@ -76,12 +117,36 @@ async def _completions(request: web.Request) -> web.StreamResponse:
         return response
     else:
         delay = SLOW_DELAY if "[slow]" in text else FAST_DELAY
-        for index, word in enumerate(REPLY.split(" ")):
+        if "[reasoning]" in text:
+            for word in _words(REASONING):
+                await asyncio.sleep(delay)
+                await response.write(_chunk({"reasoning_content": word}))
+        for word in _words(_reply_for(text)):
             await asyncio.sleep(delay)
-            await response.write(_chunk({"content": word if index == 0 else " " + word}))
+            await response.write(_chunk({"content": word}))
     await response.write(_chunk({}, finish="stop"))
+    await response.write(_usage(messages, text))
     await response.write(b"data: [DONE]\n\n")
     return response
+
+
+def _usage(messages: list[dict[str, Any]], text: str) -> bytes:
+    """A final chunk with token counts, as OpenAI sends with ``stream_options``."""
+    prompt = len(json.dumps(messages)) // 4
+    completion = len(_words(_reply_for(text)))
+    body = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        },
+    }
+    return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
 async def _health(request: web.Request) -> web.Response:

@@ -1,5 +1,7 @@
 """Browser tests: the built UI in Debian's Chromium, the real proxy under a Kubeflow-like
-prefix, and real OpenCode servers on loopback (one of them password-protected).
+prefix, and real OpenCode servers on loopback (one of them password-protected, one for
+chats: it asks before running bash, works in a git project, and sits behind a relay the
+tests can cut).
 
 One proxy and the servers live for the whole session; every test gets a fresh browser
 context, so its localStorage starts empty.
@@ -7,7 +9,11 @@ context, so its localStorage starts empty.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from tests.conftest import ROOT, ProxyProcess
 from tests.opencode_fixtures import FakeModel
@@ -36,6 +42,101 @@ ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct-horse-battery"
 STORAGE_KEY = "opencode-proxy.servers.v1"
 
+# The machine is shared and a fresh OpenCode server loads its plugins on first use:
+# conditions get 10 s by default (each still returns as soon as it holds).
+expect.set_options(timeout=10_000)
+
+
+class Relay:
+    """A TCP relay in front of a server, which a test can cut: every open connection at
+    once (event streams, websockets, pooled requests), and new ones while paused."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._paused = False
+        self._closed = False
+        threading.Thread(target=self._accept, name="relay", daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        """The relay's URL: the server as the UI sees it."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self._paused:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(source, sink)
+
+    def _close(self, *sockets: socket.socket) -> None:
+        for sock in sockets:
+            with self._lock:
+                self._sockets.discard(sock)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def cut(self) -> None:
+        """Break every connection that goes through the relay now."""
+        with self._lock:
+            sockets = list(self._sockets)
+        self._close(*sockets)
+
+    def pause(self) -> None:
+        """Cut everything and refuse new connections until ``resume``."""
+        self._paused = True
+        self.cut()
+
+    def resume(self) -> None:
+        """Let connections through again."""
+        self._paused = False
+
+    def close(self) -> None:
+        """Stop relaying."""
+        self._closed = True
+        self.listener.close()
+        self.cut()
+
+
+def _git_project(server: OpenCodeServer) -> None:
+    """Make the server's project a git repository, so its uncommitted changes are shown."""
+    server.project.mkdir(parents=True, exist_ok=True)
+    (server.project / "README.md").write_text("# A throw-away project for tests\n")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(
+            ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
+            cwd=server.project,
+            check=True,
+            capture_output=True,
+        )
+
 
 @dataclass
 class Sandbox:
@@ -48,7 +149,14 @@ class Sandbox:
     spare_port: int
     dead_port: int
     version: str
+    chat_server: OpenCodeServer
+    relay: Relay
     extra: list[OpenCodeServer] = field(default_factory=list)
+
+    @property
+    def chat_url(self) -> str:
+        """The chat server, through the relay."""
+        return self.relay.url
 
     @property
     def base(self) -> str:
@@ -92,22 +200,30 @@ def sandbox(fake_model: FakeModel) -> Iterator[Sandbox]:
         pytest.fail(f"The UI is not built into {UI_DIR}: run `make ui` (cd ui && npm run build)")
     open_server = OpenCodeServer(fake_model.url)
     locked_server = OpenCodeServer(fake_model.url, password=PASSWORD)
+    chat_server = OpenCodeServer(fake_model.url, permission={"bash": "ask"})
+    _git_project(chat_server)
     spare_port, dead_port = free_port(), free_port()
     started: list[OpenCodeServer] = []
     proxy = None
+    relay = None
     try:
-        for server in (open_server, locked_server):
+        for server in (open_server, locked_server, chat_server):
             server.start()
             started.append(server)
-        allow = [
-            arg
-            for port in (open_server.port, locked_server.port, spare_port, dead_port)
-            for arg in ("--allow", f"127.0.0.1:{port}")
-        ]
+        relay = Relay(chat_server.port)
+        ports = (open_server.port, locked_server.port, spare_port, dead_port, relay.port)
+        allow = [arg for port in ports for arg in ("--allow", f"127.0.0.1:{port}")]
         # Warnings only: nobody reads the pipe until the end, and it must never fill up.
         proxy = ProxyProcess(*allow, "--ui-dir", str(UI_DIR), "--log-level", "warning").start()
         sandbox = Sandbox(
-            proxy, open_server, locked_server, spare_port, dead_port, _server_version(open_server)
+            proxy,
+            open_server,
+            locked_server,
+            spare_port,
+            dead_port,
+            _server_version(open_server),
+            chat_server,
+            relay,
         )
         yield sandbox
         for server in sandbox.extra:
@@ -115,6 +231,8 @@ def sandbox(fake_model: FakeModel) -> Iterator[Sandbox]:
     finally:
         if proxy is not None:
             proxy.stop()
+        if relay is not None:
+            relay.close()
         for server in started:
             server.cleanup()
 

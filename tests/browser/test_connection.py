@@ -117,7 +117,10 @@ def test_unreachable_default_is_said_plainly_and_others_offered(
     )
     open_app(page, sandbox)
     expect(page.get_by_role("heading", name="Gone is not reachable")).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("Could not connect")
+    card = page.get_by_role("region", name="Gone is not reachable")
+    expect(card.get_by_role("alert")).to_contain_text("Could not connect")
+    # The sidebar says why it has no sessions to show.
+    expect(page.get_by_role("navigation", name="Sidebar")).to_contain_text("Could not connect")
     screenshot(page, "home-default-unreachable")
     page.get_by_role("button", name=re.compile("Alive")).click()
     expect(page.get_by_role("heading", name="Connected to Alive")).to_be_visible()

@@ -237,3 +237,42 @@ def test_search_appears_with_many_servers(
     row = server_row(page, "Box 3")
     expect(row.get_by_role("img", name="unhealthy", exact=True)).to_be_visible()
     expect(row).to_contain_text("Unreachable")
+
+
+def test_wrong_password_on_edit_keeps_the_working_one(page: Page, sandbox: Sandbox) -> None:
+    """A mistyped password on Edit is refused by the server and the stored one stays."""
+    if not sandbox.credentials_supported():
+        pytest.skip("the service has no credential store yet (api/credentials)")
+    open_app(page, sandbox)
+    add_server(page, sandbox.locked_url, name="Locked sandbox", password=PASSWORD)
+    row = server_row(page, "Locked sandbox")
+    expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible()
+    row.get_by_role("button", name="Edit").click()
+    page.get_by_label("Password", exact=True).fill("a typo")
+    page.get_by_role("button", name="Save").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Wrong username or password")
+    expect(alert).to_contain_text("The password stored before is kept.")
+    page.get_by_role("button", name="Cancel").click()
+    # The stored password still works: a reload checks the server with it.
+    page.reload()
+    row = server_row(page, "Locked sandbox")
+    expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible()
+    expect(row).to_contain_text("password stored")
+
+
+def test_changing_only_the_username_asks_for_the_password(page: Page, sandbox: Sandbox) -> None:
+    """A new username with the old stored password is not saved silently: the form asks."""
+    if not sandbox.credentials_supported():
+        pytest.skip("the service has no credential store yet (api/credentials)")
+    open_app(page, sandbox)
+    add_server(page, sandbox.locked_url, name="Locked sandbox", password=PASSWORD)
+    server_row(page, "Locked sandbox").get_by_role("button", name="Edit").click()
+    page.get_by_label("Username", exact=True).fill("someone-else")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the password for the new username")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/edit/"))
+    page.get_by_label("Username", exact=True).fill("opencode")
+    page.get_by_role("button", name="Save").click()
+    expect(server_row(page, "Locked sandbox")).to_contain_text("password stored")

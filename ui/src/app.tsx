@@ -1,7 +1,7 @@
 /**
  * The composition root: providers, outermost first, and the routes. Each concern lives
- * in its own module under context/ (config, servers, health, connection, router); part 2
- * adds sessions and the terminal the same way.
+ * in its own module under context/: config, servers, health, connection, router, and for
+ * the server in use its sessions, models and agents, and terminal.
  */
 
 import type { JSX } from "solid-js";
@@ -9,8 +9,11 @@ import { Shell } from "./components/shell";
 import { ConfigProvider } from "./context/config";
 import { ConnectionProvider } from "./context/connection";
 import { HealthProvider } from "./context/health";
-import { RouterProvider, Routes, useRouter, type Route } from "./context/router";
+import { ModelsProvider } from "./context/models";
+import { RouterProvider, Routes, SESSION_ROUTE, useRouter, type Route } from "./context/router";
 import { ServersProvider, useServers } from "./context/servers";
+import { SessionsProvider } from "./context/sessions";
+import { TerminalProvider } from "./context/terminal";
 import { AboutPage } from "./pages/about";
 import { HomePage } from "./pages/home";
 import { ServerFormPage } from "./pages/server-form";
@@ -22,6 +25,12 @@ const SERVERS = "/settings/servers";
 
 const ROUTES: Route[] = [
   { path: HOME, component: () => <HomePage /> },
+  {
+    path: SESSION_ROUTE,
+    component: (props) => (
+      <HomePage server={props.params.server!} session={props.params.session!} />
+    ),
+  },
   {
     path: "/settings",
     component: () => (
@@ -81,10 +90,16 @@ export function App(): JSX.Element {
         <ServersProvider>
           <HealthProvider>
             <ConnectionProvider>
-              <FirstRun />
-              <Shell>
-                <Routes routes={ROUTES} fallback={<HomePage />} />
-              </Shell>
+              <SessionsProvider>
+                <ModelsProvider>
+                  <TerminalProvider>
+                    <FirstRun />
+                    <Shell>
+                      <Routes routes={ROUTES} fallback={<HomePage />} />
+                    </Shell>
+                  </TerminalProvider>
+                </ModelsProvider>
+              </SessionsProvider>
             </ConnectionProvider>
           </HealthProvider>
         </ServersProvider>

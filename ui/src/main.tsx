@@ -4,6 +4,7 @@ import { render } from "solid-js/web";
 import { App } from "./app";
 import "./styles/theme.css";
 import "./styles/app.css";
+import "./styles/workspace.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");

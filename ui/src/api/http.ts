@@ -18,6 +18,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Give up after this long (0: never). */
   timeoutMs?: number;
+  /** Let the request outlive the page (for clean-up on `pagehide`). */
+  keepalive?: boolean;
 }
 
 /** The relative URL of a path on a server behind the proxy. */
@@ -105,6 +107,7 @@ export async function proxyFetch(
       signal: timing.signal,
       cache: "no-store",
       credentials: "same-origin",
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     if (timing.timedOut()) {

@@ -4,7 +4,22 @@
  */
 
 import { DEFAULT_PROXY_PATH, proxyFetch, proxyJson, type RequestOptions } from "./http";
-import type { Health, PathInfo, Project } from "./types";
+import type {
+  Agent,
+  FileDiff,
+  Health,
+  MessageWithParts,
+  PathInfo,
+  PermissionReply,
+  PermissionRequest,
+  Project,
+  PromptBody,
+  ProvidersResponse,
+  Pty,
+  QuestionRequest,
+  Session,
+  SessionStatus,
+} from "./types";
 
 export const HEALTH_TIMEOUT_MS = 6000;
 
@@ -24,16 +39,44 @@ export interface OpenCodeClient {
   path(options?: RequestOptions): Promise<PathInfo>;
   /** `GET /project/current`. */
   project(options?: RequestOptions): Promise<Project>;
+  sessions(options?: RequestOptions): Promise<Session[]>;
+  createSession(body?: { title?: string }): Promise<Session>;
+  renameSession(id: string, title: string): Promise<Session>;
+  deleteSession(id: string): Promise<void>;
+  messages(id: string, options?: RequestOptions): Promise<MessageWithParts[]>;
+  /** Start a reply; it arrives as events. */
+  prompt(id: string, body: PromptBody): Promise<void>;
+  abort(id: string): Promise<void>;
+  /** Busy and retrying sessions; the others are idle. */
+  sessionStatus(options?: RequestOptions): Promise<Record<string, SessionStatus>>;
+  permissions(options?: RequestOptions): Promise<PermissionRequest[]>;
+  replyPermission(requestID: string, reply: PermissionReply): Promise<void>;
+  questions(options?: RequestOptions): Promise<QuestionRequest[]>;
+  replyQuestion(requestID: string, answers: string[][]): Promise<void>;
+  rejectQuestion(requestID: string): Promise<void>;
+  providers(options?: RequestOptions): Promise<ProvidersResponse>;
+  agents(options?: RequestOptions): Promise<Agent[]>;
+  sessionDiff(id: string, options?: RequestOptions): Promise<FileDiff[]>;
+  /** Uncommitted changes of the project (git); fails when it is not a repository. */
+  projectDiff(options?: RequestOptions): Promise<FileDiff[]>;
+  createPty(body?: { cwd?: string; title?: string }): Promise<Pty>;
+  resizePty(id: string, size: { rows: number; cols: number }): Promise<void>;
+  deletePty(id: string): Promise<void>;
   /** Any other endpoint, for what has no typed method yet. */
   json<T>(path: string, options?: RequestOptions): Promise<T>;
   fetch(path: string, options?: RequestOptions): Promise<Response>;
 }
+
+/** One path segment: IDs come from the server, so they are encoded, never trusted. */
+const seg = (value: string) => encodeURIComponent(value);
 
 /** A client for the server at `target` (a normalized base URL). */
 export function createOpenCodeClient(
   target: string,
   proxyPath: string = DEFAULT_PROXY_PATH,
 ): OpenCodeClient {
+  const call = <T>(path: string, options?: RequestOptions) =>
+    proxyJson<T>(proxyPath, target, path, options);
   return {
     target,
     proxyPath,
@@ -47,6 +90,44 @@ export function createOpenCodeClient(
     },
     path: (options) => proxyJson<PathInfo>(proxyPath, target, "path", options),
     project: (options) => proxyJson<Project>(proxyPath, target, "project/current", options),
+    sessions: (options) => call<Session[]>("session", options),
+    createSession: (body = {}) => call<Session>("session", { method: "POST", json: body }),
+    renameSession: (id, title) =>
+      call<Session>(`session/${seg(id)}`, { method: "PATCH", json: { title } }),
+    deleteSession: async (id) => {
+      await call(`session/${seg(id)}`, { method: "DELETE" });
+    },
+    messages: (id, options) => call<MessageWithParts[]>(`session/${seg(id)}/message`, options),
+    prompt: async (id, body) => {
+      await call(`session/${seg(id)}/prompt_async`, { method: "POST", json: body });
+    },
+    abort: async (id) => {
+      await call(`session/${seg(id)}/abort`, { method: "POST" });
+    },
+    sessionStatus: (options) => call<Record<string, SessionStatus>>("session/status", options),
+    permissions: (options) => call<PermissionRequest[]>("permission", options),
+    replyPermission: async (requestID, reply) => {
+      await call(`permission/${seg(requestID)}/reply`, { method: "POST", json: { reply } });
+    },
+    questions: (options) => call<QuestionRequest[]>("question", options),
+    replyQuestion: async (requestID, answers) => {
+      await call(`question/${seg(requestID)}/reply`, { method: "POST", json: { answers } });
+    },
+    rejectQuestion: async (requestID) => {
+      await call(`question/${seg(requestID)}/reject`, { method: "POST" });
+    },
+    providers: (options) => call<ProvidersResponse>("config/providers", options),
+    agents: (options) => call<Agent[]>("agent", options),
+    sessionDiff: (id, options) => call<FileDiff[]>(`session/${seg(id)}/diff`, options),
+    projectDiff: (options = {}) =>
+      call<FileDiff[]>("vcs/diff", { ...options, query: { ...options.query, mode: "git" } }),
+    createPty: (body = {}) => call<Pty>("pty", { method: "POST", json: body }),
+    resizePty: async (id, size) => {
+      await call(`pty/${seg(id)}`, { method: "PUT", json: { size } });
+    },
+    deletePty: async (id) => {
+      await call(`pty/${seg(id)}`, { method: "DELETE" });
+    },
     json: (path, options) => proxyJson(proxyPath, target, path, options),
     fetch: (path, options) => proxyFetch(proxyPath, target, path, options),
   };

@@ -18,6 +18,7 @@ describe("describeResponse", () => {
     [504, "upstream_timeout", "Could not connect"],
     [502, "upstream_error", "Could not connect"],
     [403, "target_not_allowed", "Not allowed by this notebook's policy"],
+    [401, "wrong_credentials", "Wrong username or password"],
     [403, "target_address_not_allowed", "Not allowed by this notebook's policy"],
     [400, "bad_target", "Not allowed by this notebook's policy"],
     [429, "rate_limited", "The notebook service is busy"],

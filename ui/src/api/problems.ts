@@ -36,6 +36,7 @@ const KIND_OF_CODE: Record<string, ProblemKind> = {
   target_not_allowed: "policy",
   target_address_not_allowed: "policy",
   bad_target: "policy",
+  wrong_credentials: "auth",
   rate_limited: "busy",
   too_many_streams: "busy",
 };

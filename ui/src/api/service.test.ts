@@ -84,4 +84,26 @@ describe("credential store", () => {
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).problem.title).toBe("Not allowed by this notebook's policy");
   });
+
+  it("asks the service to verify, and keeps the refusal as an auth problem", async () => {
+    const calls = fakeFetch(
+      () =>
+        new Response(JSON.stringify({ error: "wrong_credentials", message: "refused" }), {
+          status: 401,
+          headers: { "Content-Type": "application/json", "X-Proxy-Error": "wrong_credentials" },
+        }),
+    );
+    const store = createCredentialStore();
+    const failure = await store
+      .store("http://h:1", "opencode", "typo", { verify: true })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProblemError);
+    expect((failure as ProblemError).problem.kind).toBe("auth");
+    expect(JSON.parse(calls[0]!.body!)).toEqual({
+      target: "http://h:1",
+      username: "opencode",
+      password: "typo",
+      verify: true,
+    });
+  });
 });

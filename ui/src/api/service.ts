@@ -61,8 +61,17 @@ export interface CredentialStore {
   mode(): CredentialMode;
   /** The targets this browser session holds credentials for. */
   list(): Promise<CredentialEntry[]>;
-  /** Hand a password to the service; answers the canonical target. */
-  store(target: string, username: string, password: string): Promise<CredentialEntry>;
+  /**
+   * Hand a password to the service; answers the canonical target. With `verify`, the
+   * service first checks them against the server and keeps the previous ones when the
+   * server refuses (a ProblemError of kind "auth").
+   */
+  store(
+    target: string,
+    username: string,
+    password: string,
+    options?: { verify?: boolean },
+  ): Promise<CredentialEntry>;
   forget(target: string): Promise<void>;
 }
 
@@ -103,12 +112,14 @@ export function createCredentialStore(
       const body = (await response.json()) as { credentials?: CredentialEntry[] };
       return Array.isArray(body.credentials) ? body.credentials : [];
     },
-    async store(target, username, password) {
+    async store(target, username, password, options = {}) {
       if (mode !== "memory") {
+        const body: Record<string, unknown> = { target, username, password };
+        if (options.verify) body.verify = true;
         const response = await serviceFetch(ENDPOINT, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ target, username, password }),
+          body: JSON.stringify(body),
         });
         if (response.ok) {
           setMode("proxy");

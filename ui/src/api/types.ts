@@ -39,3 +39,243 @@ export interface ServerEvent {
 export const EVENT_CONNECTED = "server.connected";
 /** Sent about every 10 s by the server, so silence means a dead stream. */
 export const EVENT_HEARTBEAT = "server.heartbeat";
+
+// ---------- sessions ----------
+
+/** `GET /session` items (the fields the UI reads). */
+export interface Session {
+  id: string;
+  slug?: string;
+  title: string;
+  directory: string;
+  parentID?: string;
+  version?: string;
+  summary?: { additions: number; deletions: number; files: number };
+  cost?: number;
+  time: { created: number; updated: number; archived?: number };
+}
+
+/** `GET /session/status` values; sessions missing from the map are idle. */
+export type SessionStatus =
+  | { type: "idle" }
+  | { type: "busy" }
+  | { type: "retry"; attempt: number; message: string; next: number };
+
+export interface Tokens {
+  total?: number;
+  input: number;
+  output: number;
+  reasoning: number;
+  cache: { read: number; write: number };
+}
+
+export interface MessageError {
+  name: string;
+  data?: { message?: string; [key: string]: unknown };
+}
+
+export interface UserMessage {
+  id: string;
+  sessionID: string;
+  role: "user";
+  time: { created: number };
+  agent?: string;
+  model?: { providerID: string; modelID: string };
+}
+
+export interface AssistantMessage {
+  id: string;
+  sessionID: string;
+  role: "assistant";
+  time: { created: number; completed?: number };
+  parentID?: string;
+  modelID?: string;
+  providerID?: string;
+  agent?: string;
+  mode?: string;
+  cost?: number;
+  tokens?: Tokens;
+  error?: MessageError;
+  finish?: string;
+}
+
+export type Message = UserMessage | AssistantMessage;
+
+interface PartBase {
+  id: string;
+  sessionID: string;
+  messageID: string;
+}
+
+export interface TextPart extends PartBase {
+  type: "text";
+  text: string;
+  synthetic?: boolean;
+  ignored?: boolean;
+  time?: { start: number; end?: number };
+}
+
+export interface ReasoningPart extends PartBase {
+  type: "reasoning";
+  text: string;
+  time?: { start: number; end?: number };
+}
+
+export type ToolState =
+  | { status: "pending"; input: Record<string, unknown>; raw?: string }
+  | {
+      status: "running";
+      input: Record<string, unknown>;
+      title?: string;
+      metadata?: Record<string, unknown>;
+      time: { start: number };
+    }
+  | {
+      status: "completed";
+      input: Record<string, unknown>;
+      output: string;
+      title: string;
+      metadata?: Record<string, unknown>;
+      time: { start: number; end: number };
+    }
+  | {
+      status: "error";
+      input: Record<string, unknown>;
+      error: string;
+      metadata?: Record<string, unknown>;
+      time: { start: number; end: number };
+    };
+
+export interface ToolPart extends PartBase {
+  type: "tool";
+  callID: string;
+  tool: string;
+  state: ToolState;
+}
+
+export interface StepStartPart extends PartBase {
+  type: "step-start";
+}
+
+export interface StepFinishPart extends PartBase {
+  type: "step-finish";
+  reason: string;
+  cost: number;
+  tokens: Tokens;
+}
+
+export interface FilePart extends PartBase {
+  type: "file";
+  mime: string;
+  filename?: string;
+  url: string;
+}
+
+/** Parts the UI does not draw (snapshot, patch, agent, subtask, ...) keep their type. */
+export interface OtherPart extends PartBase {
+  type: "snapshot" | "patch" | "agent" | "subtask" | "retry" | "compaction";
+}
+
+export type Part =
+  TextPart | ReasoningPart | ToolPart | StepStartPart | StepFinishPart | FilePart | OtherPart;
+
+/** `GET /session/{id}/message` items. */
+export interface MessageWithParts {
+  info: Message;
+  parts: Part[];
+}
+
+/** Body of `POST /session/{id}/prompt_async`. */
+export interface PromptBody {
+  parts: Array<{ type: "text"; text: string }>;
+  model?: { providerID: string; modelID: string };
+  agent?: string;
+}
+
+// ---------- permissions and questions ----------
+
+/** `GET /permission` items and `permission.asked` events. */
+export interface PermissionRequest {
+  id: string;
+  sessionID: string;
+  permission: string;
+  patterns: string[];
+  metadata: Record<string, unknown>;
+  always: string[];
+  tool?: { messageID: string; callID: string };
+}
+
+export type PermissionReply = "once" | "always" | "reject";
+
+export interface QuestionOption {
+  label: string;
+  description?: string;
+}
+
+export interface QuestionInfo {
+  question: string;
+  header: string;
+  options: QuestionOption[];
+  multiple?: boolean;
+  custom?: boolean;
+}
+
+/** `GET /question` items and `question.asked` events. */
+export interface QuestionRequest {
+  id: string;
+  sessionID: string;
+  questions: QuestionInfo[];
+  tool?: { messageID: string; callID: string };
+}
+
+// ---------- models, agents, files, terminals ----------
+
+export interface ModelInfo {
+  id: string;
+  providerID?: string;
+  name: string;
+  status?: string;
+}
+
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  models: Record<string, ModelInfo>;
+}
+
+/** `GET /config/providers` */
+export interface ProvidersResponse {
+  providers: ProviderInfo[];
+  default: Record<string, string>;
+}
+
+/** `GET /agent` items. */
+export interface Agent {
+  name: string;
+  mode: "subagent" | "primary" | "all";
+  hidden?: boolean;
+  native?: boolean;
+  description?: string;
+  color?: string;
+}
+
+/** `GET /session/{id}/diff` and `GET /vcs/diff` items. */
+export interface FileDiff {
+  file?: string;
+  patch?: string;
+  additions: number;
+  deletions: number;
+  status?: "added" | "deleted" | "modified";
+}
+
+/** `POST /pty` */
+export interface Pty {
+  id: string;
+  title: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  status: "running" | "exited";
+  pid: number;
+  exitCode?: number;
+}

@@ -7,6 +7,7 @@
 import {
   createContext,
   createEffect,
+  createMemo,
   createSignal,
   on,
   onCleanup,
@@ -40,29 +41,28 @@ export function ConnectionProvider(props: { children: JSX.Element }): JSX.Elemen
   const [connection, setConnection] = createSignal<Connection>();
   const [state, setState] = createSignal<StreamState>(CLOSED);
 
+  // A memo, so that a new list with the same server in use does not reopen the connection.
+  const activeKey = createMemo(() => servers.active()?.key);
   createEffect(
-    on(
-      () => servers.active()?.key,
-      (key) => {
-        if (key === undefined) {
-          setState(CLOSED);
-          setConnection(undefined);
-          return;
-        }
-        const opened = openConnection(key, { proxyPath: config.proxy_path });
-        opened.onDispose(opened.events.onState((next) => setState(next)));
-        setState(opened.events.state);
-        setConnection(opened);
-        onCleanup(() => opened.dispose());
-      },
-    ),
+    on(activeKey, (key) => {
+      if (key === undefined) {
+        setState(CLOSED);
+        setConnection(undefined);
+        return;
+      }
+      const opened = openConnection(key, { proxyPath: config.proxy_path });
+      opened.onDispose(opened.events.onState((next) => setState(next)));
+      setState(opened.events.state);
+      setConnection(opened);
+      onCleanup(() => opened.dispose());
+    }),
   );
 
   // When the server in use answers its health check again, do not wait out the backoff.
   createEffect(
     on(
       () => {
-        const key = servers.active()?.key;
+        const key = activeKey();
         return key === undefined ? undefined : health.of(key).status;
       },
       (status) => {

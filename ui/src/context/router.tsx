@@ -96,3 +96,10 @@ export function Link(
 export function editPath(url: string): string {
   return `/settings/servers/edit/${encodeURIComponent(url)}`;
 }
+
+/** The bookmarkable path of a session: the server it lives on and its ID. */
+export function sessionPath(serverKey: string, sessionID: string): string {
+  return `/s/${encodeURIComponent(serverKey)}/${encodeURIComponent(sessionID)}`;
+}
+
+export const SESSION_ROUTE = "/s/:server/:session";

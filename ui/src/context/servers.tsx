@@ -58,7 +58,13 @@ interface ServersValue {
   remove(key: string): Promise<void>;
   setDefault(key: string): void;
   credentialMode: Accessor<CredentialMode>;
-  storeCredentials(key: string, username: string, password: string): Promise<void>;
+  /** Store a password in the proxy; with `verify`, only if the server accepts it. */
+  storeCredentials(
+    key: string,
+    username: string,
+    password: string,
+    options?: { verify?: boolean },
+  ): Promise<void>;
   forgetCredentials(key: string): Promise<void>;
   refreshCredentials(): Promise<void>;
   /** Set when the browser refused to write the list. */
@@ -216,8 +222,8 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
       if (entry) write({ ...stored(), defaultUrl: entry.url });
     },
     credentialMode,
-    async storeCredentials(key, username, password) {
-      const entry = await credentialStore.store(key, username, password);
+    async storeCredentials(key, username, password, options = {}) {
+      const entry = await credentialStore.store(key, username, password, options);
       const next = new Map(credentials());
       next.set(targetKey(entry.target), entry.username);
       setCredentials(next);

@@ -1,18 +1,39 @@
 /**
- * The main area. For now it says which server is in use and how the connection is;
- * part 2 puts sessions, chat and the terminal here.
+ * The workspace of the server in use: the sessions on the left, the chosen session's
+ * chat in the middle (or, with none chosen, which server this is and how it is doing),
+ * the session's changes on the right and the terminal below, when opened.
+ *
+ * The route names the server and the session (`#/s/<server>/<session>`), so a session's
+ * address can be bookmarked and survives a reload; a link to another listed server
+ * switches to it.
  */
 
-import { createSignal, For, Match, Show, Switch, type JSX } from "solid-js";
+import {
+  createEffect,
+  createSignal,
+  For,
+  lazy,
+  Match,
+  Show,
+  Suspense,
+  Switch,
+  type JSX,
+} from "solid-js";
 import type { PathInfo } from "../api/types";
 import { HealthDot } from "../components/health-dot";
 import { ProblemBox } from "../components/problem-box";
 import { healthProblem, healthTitle } from "../components/server-row";
 import { useConnection, useResync } from "../context/connection";
 import { useHealth } from "../context/health";
-import { Link, useRouter } from "../context/router";
+import { Link, sessionPath, useRouter } from "../context/router";
 import { useServers, type ServerEntry } from "../context/servers";
+import { useSessions } from "../context/sessions";
+import { useTerminal } from "../context/terminal";
+import { ChangesPanel } from "../components/changes-panel";
+import { PlusIcon } from "../components/icons";
+import { SessionList } from "../components/session-list";
 import { displayUrl } from "../lib/url";
+import { ChatView } from "./chat";
 import { EXAMPLE_URL } from "./servers";
 
 const STREAM_TEXT = {
@@ -22,12 +43,95 @@ const STREAM_TEXT = {
   closed: "Not connected",
 } as const;
 
-export function HomePage(): JSX.Element {
+// xterm.js is most of the bundle: load it when the terminal is first opened.
+const TerminalPanel = lazy(() =>
+  import("../components/terminal-panel").then((module) => ({ default: module.TerminalPanel })),
+);
+
+export function HomePage(props: { server?: string; session?: string }): JSX.Element {
   const servers = useServers();
+  const router = useRouter();
+  // A link to a session on another listed server switches to that server.
+  createEffect(() => {
+    const wanted = props.server;
+    if (wanted === undefined) return;
+    const entry = servers.find(wanted);
+    if (entry && servers.active()?.key !== entry.key) servers.select(entry.key);
+  });
+  const linkedServer = () => (props.server === undefined ? undefined : servers.find(props.server));
+  const sessionID = () => {
+    const active = servers.active();
+    const linked = linkedServer();
+    return linked && active && linked.key === active.key ? props.session : undefined;
+  };
   return (
-    <div class="home">
-      <Show when={servers.active()} fallback={<NoServers />}>
-        {(server) => <ServerStatus server={server()} />}
+    <Switch
+      fallback={
+        <div class="home">
+          <NoServers />
+        </div>
+      }
+    >
+      <Match when={props.server !== undefined && !linkedServer()}>
+        <div class="home">
+          <section class="card center">
+            <h1>This link is for a server that is not in your list</h1>
+            <p>
+              <code>{props.server}</code> is not one of this notebook's servers. Add it in Settings,
+              or go back to your sessions.
+            </p>
+            <div class="card-actions">
+              <button type="button" class="button" onClick={() => router.navigate("/")}>
+                Back to sessions
+              </button>
+              <Link href="/settings/servers/new" class="button primary">
+                Add server
+              </Link>
+            </div>
+          </section>
+        </div>
+      </Match>
+      <Match when={servers.active()}>
+        {(server) => <Workspace server={server()} sessionID={sessionID()} />}
+      </Match>
+    </Switch>
+  );
+}
+
+function Workspace(props: { server: ServerEntry; sessionID: string | undefined }): JSX.Element {
+  const terminal = useTerminal();
+  const [changesOpen, setChangesOpen] = createSignal(false);
+  return (
+    <div class="workspace" classList={{ "with-changes": changesOpen() && !!props.sessionID }}>
+      <SessionList serverKey={props.server.key} selected={props.sessionID} />
+      <div class="workspace-center">
+        <div class="workspace-main">
+          <Show
+            when={props.sessionID}
+            keyed
+            fallback={
+              <div class="home">
+                <ServerStatus server={props.server} />
+              </div>
+            }
+          >
+            {(id) => (
+              <ChatView
+                sessionID={id}
+                changesOpen={changesOpen()}
+                onToggleChanges={() => setChangesOpen(!changesOpen())}
+              />
+            )}
+          </Show>
+        </div>
+        <Show when={terminal.open()}>
+          <Suspense fallback={<div class="terminal-panel loading" aria-busy="true" />}>
+            <TerminalPanel />
+          </Suspense>
+        </Show>
+      </div>
+      <Show when={changesOpen() && props.sessionID} keyed>
+        {(id) => <ChangesPanel sessionID={id} onClose={() => setChangesOpen(false)} />}
       </Show>
     </div>
   );
@@ -117,10 +221,46 @@ function ServerStatus(props: { server: ServerEntry }): JSX.Element {
       <Show when={current().status === "unhealthy"}>
         <OtherServers except={props.server.key} />
       </Show>
-      <Show when={current().status === "healthy"}>
-        <p class="placeholder">Sessions, chat and the terminal will appear here.</p>
+      <Show when={current().status !== "unhealthy"}>
+        <StartSession server={props.server} />
       </Show>
     </section>
+  );
+}
+
+function StartSession(props: { server: ServerEntry }): JSX.Element {
+  const sessions = useSessions();
+  const router = useRouter();
+  const [creating, setCreating] = createSignal(false);
+  const create = async () => {
+    if (creating()) return;
+    setCreating(true);
+    try {
+      const session = await sessions.create();
+      router.navigate(sessionPath(props.server.key, session.id));
+    } catch {
+      // The sidebar's own button reports failures; this one simply stays.
+    } finally {
+      setCreating(false);
+    }
+  };
+  return (
+    <div class="start">
+      <p>
+        {sessions.list().length > 0
+          ? "Pick a session on the left, or start a new one."
+          : "Start your first session with this server."}
+      </p>
+      <button
+        type="button"
+        class="button primary"
+        onClick={() => void create()}
+        disabled={creating()}
+      >
+        <PlusIcon />
+        <span>Start a session</span>
+      </button>
+    </div>
   );
 }
 

@@ -76,6 +76,7 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
   const [saveProblem, setSaveProblem] = createSignal<FormProblem | null>(null);
   const [busy, setBusy] = createSignal(false);
   let urlInput: HTMLInputElement | undefined;
+  let passwordInput: HTMLInputElement | undefined;
   onMount(() => urlInput?.focus());
 
   /** Judge the URL without any request; the problem when it cannot be used. */
@@ -132,13 +133,42 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
   const saveChecked = async (normalized: string, key: string) => {
     const user = username().trim();
     const secret = password();
+    const previousUser = editing?.username || DEFAULT_USERNAME;
+    if (
+      editing?.hasCredentials &&
+      editing.key === key &&
+      secret === "" &&
+      (user || DEFAULT_USERNAME) !== previousUser
+    ) {
+      // The stored password belongs to the old username; keeping it silently would log in
+      // as someone else than the form says.
+      setSaveProblem({
+        title: "Enter the password for the new username",
+        detail: `The stored password belongs to “${previousUser}”. Type the password of “${user || DEFAULT_USERNAME}”, or change the username back.`,
+      });
+      passwordInput?.focus();
+      return;
+    }
     let storedNew = false;
     if (secret !== "") {
       try {
-        await servers.storeCredentials(key, user || DEFAULT_USERNAME, secret);
+        // Verified first: a mistyped password must not replace one that works.
+        await servers.storeCredentials(key, user || DEFAULT_USERNAME, secret, { verify: true });
         storedNew = true;
       } catch (error) {
-        setSaveProblem(problemOf(error));
+        const found = problemOf(error);
+        const kept = editing?.hasCredentials && editing.key === key;
+        setSaveProblem(
+          found.kind === "auth"
+            ? {
+                title: found.title,
+                detail: kept
+                  ? "The server refused them. The password stored before is kept."
+                  : "The server refused them; nothing was saved.",
+              }
+            : found,
+        );
+        passwordInput?.focus();
         return;
       }
     }
@@ -155,7 +185,11 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
     }
     health.record(key, result);
     servers.save(
-      { url: normalized, name: name(), username: user || (secret !== "" ? DEFAULT_USERNAME : "") },
+      {
+        url: normalized,
+        name: name(),
+        username: user || (secret !== "" || editing?.hasCredentials ? DEFAULT_USERNAME : ""),
+      },
       editing?.key,
     );
     if (editing && editing.key !== key && editing.hasCredentials) await forgetQuietly(editing.key);
@@ -243,6 +277,7 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
             <label for="server-password">Password</label>
             <input
               id="server-password"
+              ref={passwordInput}
               type="password"
               autocomplete="new-password"
               placeholder={

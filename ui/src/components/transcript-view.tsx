@@ -1,0 +1,268 @@
+/**
+ * A conversation as upstream OpenCode draws it, in spirit: the user's prompts, the
+ * assistant's text as markdown, its reasoning folded away, each tool call as a compact
+ * card that opens to show its output, step boundaries, and tokens and cost.
+ *
+ * Every message and part is its own component reading its own slice of the store, so
+ * a streamed word re-renders one text block and nothing else.
+ */
+
+import { createMemo, For, Match, Show, Switch, type JSX } from "solid-js";
+import type {
+  AssistantMessage,
+  FilePart,
+  Part,
+  ReasoningPart,
+  StepFinishPart,
+  TextPart,
+  ToolPart,
+} from "../api/types";
+import { costText, durationText, oneLine, tokenSummary, toolSummary } from "../lib/format";
+import type { Transcript } from "../lib/transcript";
+import { ChevronIcon } from "./icons";
+import { Markdown } from "./markdown";
+
+export function TranscriptView(props: { transcript: Transcript }): JSX.Element {
+  return (
+    <ol class="messages" aria-label="Messages">
+      <For each={props.transcript.order}>
+        {(id) => <MessageView transcript={props.transcript} id={id} />}
+      </For>
+    </ol>
+  );
+}
+
+function MessageView(props: { transcript: Transcript; id: string }): JSX.Element {
+  const info = () => props.transcript.messages[props.id];
+  const partIds = () => props.transcript.parts[props.id] ?? [];
+  return (
+    <Switch>
+      <Match when={info()?.role === "user"}>
+        <li class="message user" aria-label="You" data-message-id={props.id}>
+          <div class="bubble">
+            <For each={partIds()}>
+              {(partId) => <UserPart part={props.transcript.part[partId]} />}
+            </For>
+          </div>
+        </li>
+      </Match>
+      <Match when={info()?.role === "assistant"}>
+        <li class="message assistant" aria-label="Assistant" data-message-id={props.id}>
+          <For each={partIds()}>
+            {(partId, index) => (
+              <PartView
+                part={props.transcript.part[partId]}
+                first={index() === 0}
+                last={index() === partIds().length - 1}
+              />
+            )}
+          </For>
+          <AssistantFooter info={info() as AssistantMessage} />
+        </li>
+      </Match>
+    </Switch>
+  );
+}
+
+function UserPart(props: { part: Part | undefined }): JSX.Element {
+  return (
+    <Switch>
+      <Match
+        when={props.part?.type === "text" && !(props.part as TextPart).synthetic && props.part}
+      >
+        {(part) => <p class="user-text">{(part() as TextPart).text}</p>}
+      </Match>
+      <Match when={props.part?.type === "file" && props.part}>
+        {(part) => <FileChip part={part() as FilePart} />}
+      </Match>
+    </Switch>
+  );
+}
+
+function PartView(props: { part: Part | undefined; first: boolean; last: boolean }): JSX.Element {
+  return (
+    <Switch>
+      <Match when={props.part?.type === "text" && props.part}>
+        {(part) => <TextView part={part() as TextPart} />}
+      </Match>
+      <Match when={props.part?.type === "reasoning" && props.part}>
+        {(part) => <ReasoningView part={part() as ReasoningPart} />}
+      </Match>
+      <Match when={props.part?.type === "tool" && props.part}>
+        {(part) => <ToolCard part={part() as ToolPart} />}
+      </Match>
+      <Match when={props.part?.type === "step-start" && !props.first}>
+        <div class="step-divider" role="separator" aria-label="Next step" />
+      </Match>
+      {/* The last step's figures are the message's, shown under it. */}
+      <Match when={props.part?.type === "step-finish" && !props.last && props.part}>
+        {(part) => <StepFinish part={part() as StepFinishPart} />}
+      </Match>
+      <Match when={props.part?.type === "file" && props.part}>
+        {(part) => <FileChip part={part() as FilePart} />}
+      </Match>
+    </Switch>
+  );
+}
+
+function TextView(props: { part: TextPart }): JSX.Element {
+  return (
+    <Show when={!props.part.synthetic && !props.part.ignored && props.part.text !== ""}>
+      <Markdown
+        text={props.part.text}
+        class={props.part.time?.end === undefined ? "streaming" : undefined}
+      />
+    </Show>
+  );
+}
+
+function ReasoningView(props: { part: ReasoningPart }): JSX.Element {
+  const thinking = () => props.part.time?.end === undefined;
+  const took = () => {
+    const time = props.part.time;
+    return time?.end !== undefined ? durationText(time.end - time.start) : "";
+  };
+  return (
+    <Show when={props.part.text.trim() !== ""}>
+      <details class="reasoning">
+        <summary>
+          <ChevronIcon />
+          <span>{thinking() ? "Thinking…" : "Thought"}</span>
+          <Show when={took()}>
+            <span class="muted">for {took()}</span>
+          </Show>
+        </summary>
+        <Markdown text={props.part.text} class="reasoning-text" />
+      </details>
+    </Show>
+  );
+}
+
+const TOOL_STATUS = {
+  pending: "Waiting",
+  running: "Running",
+  completed: "Done",
+  error: "Failed",
+} as const;
+
+function ToolCard(props: { part: ToolPart }): JSX.Element {
+  const state = () => props.part.state;
+  const summary = () => {
+    const current = state();
+    const title = "title" in current && current.title ? current.title : "";
+    return oneLine(title || toolSummary(current.input));
+  };
+  const output = () => {
+    const current = state();
+    if (current.status === "completed") return current.output;
+    if (current.status === "error") return current.error;
+    const streamed = current.status === "running" ? current.metadata?.output : undefined;
+    return typeof streamed === "string" ? streamed : "";
+  };
+  const took = createMemo(() => {
+    const current = state();
+    return current.status === "completed" || current.status === "error"
+      ? durationText(current.time.end - current.time.start)
+      : "";
+  });
+  return (
+    <details class="tool-card" data-status={state().status}>
+      <summary>
+        <ChevronIcon />
+        <span class="tool-dot" aria-hidden="true" />
+        <span class="tool-name">{props.part.tool}</span>
+        <span class="tool-input mono" title={toolSummary(state().input)}>
+          {summary()}
+        </span>
+        <span class="tool-status">
+          {TOOL_STATUS[state().status]}
+          <Show when={took()}>
+            <span class="muted"> · {took()}</span>
+          </Show>
+        </span>
+      </summary>
+      <div class="tool-body">
+        <Show when={toolSummary(state().input)}>
+          <div class="tool-section">
+            <span class="tool-label">Input</span>
+            <pre class="tool-pre">{inputText(state().input)}</pre>
+          </div>
+        </Show>
+        <div class="tool-section">
+          <span class="tool-label">{state().status === "error" ? "Error" : "Output"}</span>
+          <Show when={output()} fallback={<p class="muted">No output yet.</p>}>
+            <pre class="tool-pre" classList={{ "tool-error": state().status === "error" }}>
+              {output()}
+            </pre>
+          </Show>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+function inputText(input: Record<string, unknown>): string {
+  const command = input.command;
+  if (typeof command === "string" && Object.keys(input).length <= 2) return command;
+  return JSON.stringify(input, null, 2);
+}
+
+function StepFinish(props: { part: StepFinishPart }): JSX.Element {
+  const figures = () =>
+    [tokenSummary(props.part.tokens), costText(props.part.cost)].filter(Boolean).join(" · ");
+  return (
+    <Show when={figures()}>
+      <p class="step-finish">{figures()}</p>
+    </Show>
+  );
+}
+
+function FileChip(props: { part: FilePart }): JSX.Element {
+  return <span class="file-chip mono">{props.part.filename ?? props.part.mime}</span>;
+}
+
+const ERROR_TEXT: Record<string, string> = {
+  MessageAbortedError: "Stopped.",
+  MessageOutputLengthError: "The reply hit the model's output limit.",
+  ProviderAuthError: "The model provider refused the credentials.",
+  ContextOverflowError: "The conversation no longer fits the model's context.",
+};
+
+function AssistantFooter(props: { info: AssistantMessage }): JSX.Element {
+  // A step that only called tools is followed by another message of the same reply; the
+  // figures go under the reply's last message.
+  const done = () => props.info.time.completed !== undefined && props.info.finish !== "tool-calls";
+  const details = () => {
+    const info = props.info;
+    const parts: string[] = [];
+    if (info.modelID) parts.push(info.modelID);
+    if (info.time.completed) parts.push(durationText(info.time.completed - info.time.created));
+    const tokens = tokenSummary(info.tokens);
+    if (tokens) parts.push(tokens);
+    const cost = costText(info.cost);
+    if (cost) parts.push(cost);
+    return parts.join(" · ");
+  };
+  const error = () => props.info.error;
+  return (
+    <>
+      <Show when={error()}>
+        {(found) => (
+          <p
+            class="message-error"
+            data-kind={found().name === "MessageAbortedError" ? "stopped" : "error"}
+            role={found().name === "MessageAbortedError" ? undefined : "alert"}
+          >
+            {ERROR_TEXT[found().name] ?? found().data?.message ?? found().name}
+            <Show when={!ERROR_TEXT[found().name] && found().data?.message}>
+              <span class="muted"> ({found().name})</span>
+            </Show>
+          </p>
+        )}
+      </Show>
+      <Show when={done()}>
+        <p class="message-meta">{details()}</p>
+      </Show>
+    </>
+  );
+}

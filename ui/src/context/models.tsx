@@ -1,0 +1,111 @@
+/**
+ * The models (`GET /config/providers`) and agents (`GET /agent`) of the server in use,
+ * and the user's choice of each for the next prompt. "Default" leaves the choice to the
+ * server's configuration.
+ */
+
+import {
+  createContext,
+  createSignal,
+  useContext,
+  type Accessor,
+  type JSX,
+  type Setter,
+} from "solid-js";
+import type { Connection } from "../api/connection";
+import type { Agent } from "../api/types";
+import { useResync } from "./connection";
+
+export interface ModelChoice {
+  /** `providerID/modelID` */
+  key: string;
+  providerID: string;
+  modelID: string;
+  label: string;
+  provider: string;
+}
+
+interface ModelsValue {
+  models: Accessor<ModelChoice[]>;
+  agents: Accessor<Agent[]>;
+  /** The chosen model's key, or "" for the server's default. */
+  model: Accessor<string>;
+  setModel: Setter<string>;
+  /** The chosen agent's name, or "" for the server's default. */
+  agent: Accessor<string>;
+  setAgent: Setter<string>;
+  /** The body fields for the current choice. */
+  promptOptions(): { model?: { providerID: string; modelID: string }; agent?: string };
+}
+
+const ModelsContext = createContext<ModelsValue>();
+
+export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
+  const [models, setModels] = createSignal<ModelChoice[]>([]);
+  const [agents, setAgents] = createSignal<Agent[]>([]);
+  const [model, setModel] = createSignal("");
+  const [agent, setAgent] = createSignal("");
+  let shown: Connection | undefined;
+
+  useResync((connection) => {
+    if (connection !== shown) {
+      shown = connection;
+      setModels([]);
+      setAgents([]);
+      setModel("");
+      setAgent("");
+    }
+    connection.client.providers().then(
+      (answer) => {
+        if (connection.disposed) return;
+        const choices: ModelChoice[] = [];
+        for (const provider of answer.providers ?? []) {
+          for (const info of Object.values(provider.models ?? {})) {
+            if (info.status === "deprecated") continue;
+            choices.push({
+              key: `${provider.id}/${info.id}`,
+              providerID: provider.id,
+              modelID: info.id,
+              label: info.name || info.id,
+              provider: provider.name || provider.id,
+            });
+          }
+        }
+        setModels(choices);
+      },
+      () => setModels([]),
+    );
+    connection.client.agents().then(
+      (answer) => {
+        if (connection.disposed) return;
+        setAgents(answer.filter((item) => item.mode !== "subagent" && !item.hidden));
+      },
+      () => setAgents([]),
+    );
+  });
+
+  const value: ModelsValue = {
+    models,
+    agents,
+    model,
+    setModel,
+    agent,
+    setAgent,
+    promptOptions() {
+      const options: { model?: { providerID: string; modelID: string }; agent?: string } = {};
+      const chosen = models().find((choice) => choice.key === model());
+      if (chosen) options.model = { providerID: chosen.providerID, modelID: chosen.modelID };
+      if (agent() !== "" && agents().some((item) => item.name === agent())) {
+        options.agent = agent();
+      }
+      return options;
+    },
+  };
+  return <ModelsContext.Provider value={value}>{props.children}</ModelsContext.Provider>;
+}
+
+export function useModels(): ModelsValue {
+  const value = useContext(ModelsContext);
+  if (!value) throw new Error("useModels needs a ModelsProvider");
+  return value;
+}

@@ -1,0 +1,273 @@
+/**
+ * The sessions of the server in use: the list, which are busy, and what the agent is
+ * waiting for (permission requests and questions). Everything is fetched when the
+ * server changes and after the event stream reconnects, and kept current by events in
+ * between; nothing here polls.
+ */
+
+import {
+  batch,
+  createContext,
+  createMemo,
+  createSignal,
+  useContext,
+  type Accessor,
+  type JSX,
+} from "solid-js";
+import { createStore, produce, reconcile } from "solid-js/store";
+import type { Connection } from "../api/connection";
+import { problemOf, type Problem } from "../api/problems";
+import type {
+  MessageError,
+  PermissionReply,
+  PermissionRequest,
+  QuestionRequest,
+  ServerEvent,
+  Session,
+  SessionStatus,
+} from "../api/types";
+import { useConnection, useResync, useServerEvents } from "./connection";
+
+interface SessionsState {
+  sessions: Record<string, Session>;
+  status: Record<string, SessionStatus>;
+  permissions: Record<string, PermissionRequest>;
+  questions: Record<string, QuestionRequest>;
+  /** The last error a session reported (not counting a user's Stop). */
+  errors: Record<string, MessageError>;
+}
+
+interface SessionsValue {
+  /** Top-level, unarchived sessions, most recently updated first. */
+  list: Accessor<Session[]>;
+  get(id: string): Session | undefined;
+  /** The first fetch for this server has answered. */
+  loaded: Accessor<boolean>;
+  problem: Accessor<Problem | null>;
+  status(id: string): SessionStatus;
+  busy(id: string): boolean;
+  permissions(sessionID: string): PermissionRequest[];
+  questions(sessionID: string): QuestionRequest[];
+  error(sessionID: string): MessageError | undefined;
+  clearError(sessionID: string): void;
+  create(): Promise<Session>;
+  rename(id: string, title: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Set a session's state ahead of the server's event (busy as soon as a prompt is sent). */
+  setStatus(id: string, status: SessionStatus): void;
+  replyPermission(request: PermissionRequest, reply: PermissionReply): Promise<void>;
+  replyQuestion(request: QuestionRequest, answers: string[][]): Promise<void>;
+  rejectQuestion(request: QuestionRequest): Promise<void>;
+  reload(): void;
+}
+
+const IDLE: SessionStatus = Object.freeze({ type: "idle" });
+const EMPTY = (): SessionsState => ({
+  sessions: {},
+  status: {},
+  permissions: {},
+  questions: {},
+  errors: {},
+});
+const ABORTED = "MessageAbortedError";
+
+const SessionsContext = createContext<SessionsValue>();
+
+function byId<T extends { id: string }>(items: T[]): Record<string, T> {
+  return Object.fromEntries(items.map((item) => [item.id, item]));
+}
+
+export function SessionsProvider(props: { children: JSX.Element }): JSX.Element {
+  const { connection } = useConnection();
+  const [state, setState] = createStore<SessionsState>(EMPTY());
+  const [loaded, setLoaded] = createSignal(false);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  let shown: Connection | undefined;
+  let generation = 0;
+
+  const fetchAll = (current: Connection) => {
+    if (current !== shown) {
+      // Another server: nothing of the previous one may stay on screen.
+      shown = current;
+      batch(() => {
+        setState(reconcile(EMPTY()));
+        setLoaded(false);
+        setProblem(null);
+      });
+    }
+    const mine = ++generation;
+    const client = current.client;
+    Promise.all([
+      client.sessions(),
+      client.sessionStatus(),
+      client.permissions(),
+      client.questions().catch(() => [] as QuestionRequest[]),
+    ]).then(
+      ([sessions, status, permissions, questions]) => {
+        if (mine !== generation || current.disposed) return;
+        batch(() => {
+          setState("sessions", reconcile(byId(sessions)));
+          setState("status", reconcile(status));
+          setState("permissions", reconcile(byId(permissions)));
+          setState("questions", reconcile(byId(questions)));
+          setLoaded(true);
+          setProblem(null);
+        });
+      },
+      (error: unknown) => {
+        if (mine !== generation || current.disposed) return;
+        setProblem(problemOf(error));
+        setLoaded(true);
+      },
+    );
+  };
+  useResync(fetchAll);
+
+  useServerEvents((event: ServerEvent) => applyEvent(event));
+
+  const applyEvent = (event: ServerEvent) => {
+    const props = event.properties;
+    const sessionID = typeof props.sessionID === "string" ? props.sessionID : undefined;
+    switch (event.type) {
+      case "session.created":
+      case "session.updated": {
+        const info = props.info as Session | undefined;
+        if (info && typeof info.id === "string") setState("sessions", info.id, reconcile(info));
+        break;
+      }
+      case "session.deleted": {
+        const info = props.info as Session | undefined;
+        const id = info?.id ?? sessionID;
+        if (id) forget(id);
+        break;
+      }
+      case "session.status":
+        if (sessionID && typeof props.status === "object" && props.status !== null) {
+          setState("status", sessionID, reconcile(props.status as SessionStatus));
+        }
+        break;
+      case "session.idle":
+        if (sessionID) setState("status", sessionID, reconcile(IDLE));
+        break;
+      case "session.error": {
+        const error = props.error as MessageError | undefined;
+        if (sessionID && error && error.name !== ABORTED) {
+          setState("errors", sessionID, reconcile(error));
+        }
+        break;
+      }
+      case "permission.asked":
+        if (typeof props.id === "string" && sessionID) {
+          setState("permissions", props.id, props as unknown as PermissionRequest);
+        }
+        break;
+      case "permission.replied":
+        if (typeof props.requestID === "string") dropRequest("permissions", props.requestID);
+        break;
+      case "question.asked":
+        if (typeof props.id === "string" && sessionID) {
+          setState("questions", props.id, props as unknown as QuestionRequest);
+        }
+        break;
+      case "question.replied":
+      case "question.rejected":
+        if (typeof props.requestID === "string") dropRequest("questions", props.requestID);
+        break;
+    }
+  };
+
+  const dropRequest = (kind: "permissions" | "questions", id: string) =>
+    setState(
+      kind,
+      produce((all) => {
+        delete all[id];
+      }),
+    );
+
+  const forget = (id: string) =>
+    setState(
+      produce((all) => {
+        delete all.sessions[id];
+        delete all.status[id];
+        delete all.errors[id];
+        for (const [key, request] of Object.entries(all.permissions)) {
+          if (request.sessionID === id) delete all.permissions[key];
+        }
+        for (const [key, request] of Object.entries(all.questions)) {
+          if (request.sessionID === id) delete all.questions[key];
+        }
+      }),
+    );
+
+  const list = createMemo(() =>
+    Object.values(state.sessions)
+      .filter((session) => !session.parentID && !session.time.archived)
+      .sort((a, b) => b.time.updated - a.time.updated || (a.id < b.id ? 1 : -1)),
+  );
+
+  const client = () => {
+    const current = connection();
+    if (!current) throw new Error("No server is in use.");
+    return current.client;
+  };
+
+  const value: SessionsValue = {
+    list,
+    get: (id) => state.sessions[id],
+    loaded,
+    problem,
+    status: (id) => state.status[id] ?? IDLE,
+    busy: (id) => (state.status[id]?.type ?? "idle") !== "idle",
+    permissions: (sessionID) =>
+      Object.values(state.permissions).filter((request) => request.sessionID === sessionID),
+    questions: (sessionID) =>
+      Object.values(state.questions).filter((request) => request.sessionID === sessionID),
+    error: (sessionID) => state.errors[sessionID],
+    clearError: (sessionID) =>
+      setState(
+        "errors",
+        produce((all) => {
+          delete all[sessionID];
+        }),
+      ),
+    async create() {
+      const session = await client().createSession();
+      setState("sessions", session.id, reconcile(session));
+      return session;
+    },
+    async rename(id, title) {
+      const session = await client().renameSession(id, title);
+      if (session && typeof session.id === "string") {
+        setState("sessions", session.id, reconcile(session));
+      }
+    },
+    async remove(id) {
+      await client().deleteSession(id);
+      forget(id);
+    },
+    setStatus: (id, status) => setState("status", id, reconcile({ ...status })),
+    async replyPermission(request, reply) {
+      await client().replyPermission(request.id, reply);
+      dropRequest("permissions", request.id);
+    },
+    async replyQuestion(request, answers) {
+      await client().replyQuestion(request.id, answers);
+      dropRequest("questions", request.id);
+    },
+    async rejectQuestion(request) {
+      await client().rejectQuestion(request.id);
+      dropRequest("questions", request.id);
+    },
+    reload: () => {
+      const current = connection();
+      if (current) fetchAll(current);
+    },
+  };
+  return <SessionsContext.Provider value={value}>{props.children}</SessionsContext.Provider>;
+}
+
+export function useSessions(): SessionsValue {
+  const value = useContext(SessionsContext);
+  if (!value) throw new Error("useSessions needs a SessionsProvider");
+  return value;
+}
