@@ -22,6 +22,8 @@ log = structlog.get_logger("opencode_proxy.websocket")
 
 # Codes a peer may put in a close frame; 1005, 1006 and 1015 only describe a closure.
 _DATA = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
+# Handshake refusals by the target that reach the browser as close code 4000 + status.
+REFUSALS_AS_CLOSE_CODES = frozenset({401, 403, 404, 410, 429})
 _SENDABLE = frozenset({1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014})
 GOING_AWAY = 1001
 INTERNAL_ERROR = 1011
@@ -79,6 +81,10 @@ async def _bridge(
             max_msg_size=max_message,
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
         )
+    except aiohttp.WSServerHandshakeError as exc:
+        if exc.status in REFUSALS_AS_CLOSE_CODES:
+            return await _refuse_in_band(request, exc.status, max_message)
+        raise connect_failure(exc, target) from None
     except CONNECT_ERRORS as exc:
         raise connect_failure(exc, target) from None
 
@@ -123,6 +129,23 @@ async def _bridge(
             bytes_out=bridge.to_browser.bytes,
             duration_ms=round((time.monotonic() - started) * 1000, 2),
         )
+    return browser
+
+
+async def _refuse_in_band(
+    request: web.Request, status: int, max_message: int
+) -> web.StreamResponse:
+    """Accept the browser, then close at once with 4000 + the target's HTTP status.
+
+    A browser's WebSocket API hides the status of a failed handshake, so a page could not
+    tell "terminal gone" (404) from "not allowed" (403) or a network error; a close code
+    it can read says it (OpenCode itself closes a gone terminal's socket with 4404).
+    """
+    offered = offered_protocols(request)
+    browser = web.WebSocketResponse(protocols=offered[:1], max_msg_size=max_message)
+    await browser.prepare(request)
+    await browser.close(code=4000 + status, message=f"target answered HTTP {status}".encode())
+    log.info("stream.refused", request_id=request[REQUEST_ID], kind="websocket", status=status)
     return browser
 
 

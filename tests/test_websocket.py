@@ -131,6 +131,18 @@ class TestBridge:
             )
         assert info.value.status == 502
 
+    async def test_refusal_status_becomes_close_code(self, client: ProxyClient) -> None:
+        """A target answering the upgrade with 404 reaches the browser as close code 4404."""
+        ws = await client.session.ws_connect(
+            ws_url(client, "/gone"),
+            headers={"Origin": f"http://127.0.0.1:{client.proxy.port}"},
+            protocols=("pty",),
+        )
+        message = await ws.receive(timeout=3)
+        assert (message.type, message.data) == (WSMsgType.CLOSE, 4404)
+        assert "404" in message.extra
+        await ws.close()
+
     async def test_shutdown_closes_with_1001(self, client: ProxyClient, proxy: TestServer) -> None:
         """Shutting down closes open websockets with 1001 (going away)."""
         async with await connect(client) as ws:

@@ -213,6 +213,10 @@ async def html(request: web.Request) -> web.Response:
     return web.Response(text=request.app[SEEN].page, content_type="text/html")
 
 
+async def gone(request: web.Request) -> web.Response:
+    return web.json_response({"error": "gone"}, status=404)
+
+
 def create_upstream() -> web.Application:
     """The fake upstream application."""
     app = web.Application(middlewares=[_record], client_max_size=2**40)
@@ -229,5 +233,6 @@ def create_upstream() -> web.Application:
     router.add_get("/redirect", redirect)
     router.add_get("/gzip", compressed)
     router.add_get("/page.html", html)
+    router.add_get("/gone", gone)
     router.add_route("*", "/{tail:.*}", echo)
     return app
