@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -17,6 +18,9 @@ from .runner import serve
 from .settings import Settings, SettingsError
 
 log = structlog.get_logger("opencode_proxy.server")
+
+# Allocations between young-generation collections (CPython's default is 700).
+GC_THRESHOLD = 7000
 
 
 def run(settings: Settings) -> None:
@@ -45,6 +49,7 @@ def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> Non
         )
 
     app.on_startup.append(announce)
+    app.on_startup.append(_tune_gc)
     loop = _new_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -53,6 +58,19 @@ def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> Non
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
     log.info("server.stopped", pid=os.getpid())
+
+
+async def _tune_gc(app: web.Application) -> None:
+    """Keep the cyclic garbage collector off the streaming path.
+
+    With a thousand open streams, CPython's default thresholds run a collection every few
+    hundred allocations and now and then a full one over every live object, which showed
+    up as 100 ms stalls of every event stream. What exists at start-up is frozen (never
+    scanned again), and young collections run ten times less often.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 100)
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

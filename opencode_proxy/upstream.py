@@ -36,6 +36,8 @@ IDLE_TIMEOUT = 4.0
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 MAX_IDLE_PER_TARGET = 64
 _NO_BODY = frozenset({204, 304})
+# Bodies longer than this skip the parser once their headers are read.
+RAW_BODY_MIN = 64 * 1024
 
 Body = bytes | AsyncIterator[bytes] | None
 
@@ -112,6 +114,10 @@ class _Connection(asyncio.Protocol):
         self._buffered = 0
         self._complete = False
         self._bounded = True
+        # Body bytes still expected of a large response with a Content-Length; they go
+        # straight to the reader without the parser, which would copy them once more.
+        self._raw_remaining = 0
+        self._keep_alive = True
         self._error: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
         self._drain: asyncio.Future[None] | None = None
@@ -127,6 +133,9 @@ class _Connection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
+        if self._raw_remaining:
+            self._raw_body(data)
+            return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
@@ -175,6 +184,10 @@ class _Connection(asyncio.Protocol):
             or "chunked" in headers.get("Transfer-Encoding", "").lower()
         )
         response = UpstreamResponse(self, status, self._reason.decode("latin-1"), headers)
+        length = response.content_length
+        if length is not None and length > RAW_BODY_MIN and not self._head_only:
+            self._raw_remaining = length
+            self._keep_alive = self.parser.should_keep_alive()
         if self._head_only:
             # httptools cannot be told a HEAD answer has no body: end it here and never
             # reuse the connection, whose parser would wait for the announced body.
@@ -184,6 +197,11 @@ class _Connection(asyncio.Protocol):
             self._head.set_result(response)
 
     def on_body(self, body: bytes) -> None:
+        if self._raw_remaining:
+            self._raw_remaining -= len(body)
+        self._push(body)
+
+    def _push(self, body: bytes) -> None:
         self._chunks.append(body)
         self._buffered += len(body)
         if self._buffered > HIGH_WATER and not self._reading_paused and self.transport is not None:
@@ -194,10 +212,26 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         if 100 <= self.parser.get_status_code() < 200:
             return
+        self._raw_remaining = 0
         self._complete = True
         if not self.parser.should_keep_alive():
             self.reusable = False
         self._wake()
+
+    def _raw_body(self, data: bytes) -> None:
+        """The rest of a large body, past the parser (which is replaced once it is done)."""
+        if len(data) > self._raw_remaining:
+            # Bytes after the announced body: nothing was asked for, so the target is broken.
+            data = data[: self._raw_remaining]
+            self.reusable = False
+        self._raw_remaining -= len(data)
+        self._push(data)
+        if not self._raw_remaining:
+            self.parser = httptools.HttpResponseParser(self)
+            self._complete = True
+            if not self._keep_alive:
+                self.reusable = False
+            self._wake()
 
     # -- the exchange -----------------------------------------------------------------
 

@@ -114,6 +114,55 @@ class TestConnections:
         assert upstream.connections == 3
 
 
+class TestLargeBodies:
+    async def test_connection_reused_after_a_large_body(self, raw, make_proxy, session) -> None:  # type: ignore[no-untyped-def]
+        """A large body (read past the parser) leaves the connection ready for the next answer."""
+        big = bytes(range(256)) * 1024  # 256 KiB
+
+        async def alternate(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            while True:
+                request = await up.read_request(reader)
+                body = big if b" /big " in request else b"small"
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+                # Arrives in pieces, so most of it comes after the headers were parsed.
+                for start in range(0, len(body), 10_000):
+                    writer.write(body[start : start + 10_000])
+                    await writer.drain()
+
+        upstream = await raw(alternate)
+        client = await client_for(make_proxy, session, upstream)
+        for _ in range(3):
+            async with client.request("GET", "/big") as response:
+                assert await response.read() == big
+            async with client.request("GET", "/small") as response:
+                assert await response.read() == b"small"
+        assert upstream.connections == 1
+
+    async def test_bytes_past_the_body_end_the_connection(self, raw, make_proxy, session) -> None:  # type: ignore[no-untyped-def]
+        """Bytes beyond the announced length are dropped and the connection not reused."""
+        body = b"y" * 100_000
+
+        async def overlong(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            while True:
+                await up.read_request(reader)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+                await writer.drain()
+                await asyncio.sleep(0.01)
+                writer.write(body + b"GARBAGE")
+                await writer.drain()
+
+        upstream = await raw(overlong)
+        client = await client_for(make_proxy, session, upstream)
+        for _ in range(2):
+            async with client.request("GET", "/x") as response:
+                assert await response.read() == body
+        assert upstream.connections == 2
+
+
 class TestResponses:
     async def test_head_with_length(self, raw, make_proxy, session) -> None:  # type: ignore[no-untyped-def]
         """A HEAD answer announcing a body length does not make the proxy wait for one."""
