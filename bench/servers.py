@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import WSMsgType, web
 
+from opencode_proxy.server import new_event_loop
+
 INTERVAL = 0.1
 SLOTS = 10
 PAD = b"x" * 96
@@ -213,21 +215,13 @@ async def _health(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-def _new_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
 def main() -> None:
     """Run one upstream until killed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("kind", choices=("events", "sink", "echo"))
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    loop = _new_loop()
+    loop = new_event_loop()
     asyncio.set_event_loop(loop)
     if args.kind == "events":
         loop.run_until_complete(_serve_events(args.port))

@@ -50,7 +50,7 @@ def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> Non
 
     app.on_startup.append(announce)
     app.on_startup.append(_tune_gc)
-    loop = _new_loop()
+    loop = new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(serve(app, settings, reuse_port=reuse_port))
@@ -73,7 +73,8 @@ async def _tune_gc(app: web.Application) -> None:
     gc.set_threshold(GC_THRESHOLD, 20, 100)
 
 
-def _new_loop() -> asyncio.AbstractEventLoop:
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A uvloop event loop when uvloop is installed (the [speed] extra), else asyncio's."""
     try:
         import uvloop
     except ImportError:

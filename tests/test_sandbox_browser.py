@@ -13,20 +13,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, async_playwright
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import PREFIX
 from tests.upstream import Seen
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
 
 HOSTILE_PAGE = """<!doctype html>
 <html><head><title>untouched</title></head><body><p>sandbox page</p>
@@ -47,9 +38,7 @@ HOSTILE_PAGE = """<!doctype html>
 async def browser() -> AsyncIterator[Browser]:
     """Debian's Chromium, driven by Playwright."""
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
 

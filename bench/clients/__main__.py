@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import resource
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from opencode_proxy.server import new_event_loop
 
 from ..procs import raise_open_files
 from . import echo, events, opencode, transfer
@@ -23,19 +24,11 @@ KINDS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
 }
 
 
-def _new_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
 def main() -> None:
     """Parse the spec, run the client, print its result."""
     spec = json.loads(sys.argv[1])
     raise_open_files()
-    loop = _new_loop()
+    loop = new_event_loop()
     started = time.monotonic()
     try:
         result = loop.run_until_complete(KINDS[spec["kind"]](spec))

@@ -23,20 +23,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT, ProxyProcess
 from tests.opencode_fixtures import FakeModel
 from tools.opencode_server import OpenCodeServer, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
 UI_DIR = ROOT / "opencode_proxy" / "static"
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct-horse-battery"
