@@ -9,6 +9,8 @@ It streams a known reply word by word. The last user message steers it:
 - ``[hostile]``: reply with ``HOSTILE_REPLY``, markdown carrying script and event-handler
   payloads, for proving that a UI renders model output inert;
 - ``[reasoning]``: stream ``REASONING`` as reasoning before the reply;
+- ``[question:TEXT|A|B]``: ask the user ``TEXT`` with the options ``A`` and ``B`` (the
+  question tool) first, then reply with the known text once answered;
 - ``[title:TEXT]``: name the session ``TEXT`` when OpenCode asks for a title (otherwise
   ``Fake title``).
 
@@ -51,6 +53,7 @@ FAST_DELAY = 0.02
 SLOW_DELAY = 0.4
 _TOOL = re.compile(r"\[tool:(?P<tool>[a-z]+):(?P<arg>[^\]]*)\]")
 _TITLE = re.compile(r"\[title:(?P<title>[^\]]+)\]")
+_QUESTION = re.compile(r"\[question:(?P<spec>[^\]]+)\]")
 REQUESTS = web.AppKey("requests", list)
 
 
@@ -84,6 +87,20 @@ def _reply_for(text: str) -> str:
     return REPLY
 
 
+def _question_arguments(spec: str) -> dict[str, Any]:
+    """The question tool's arguments for ``TEXT|A|B``."""
+    text, *options = spec.split("|")
+    return {
+        "questions": [
+            {
+                "question": text,
+                "header": "Choice",
+                "options": [{"label": o, "description": f"Choose {o}"} for o in options],
+            }
+        ]
+    }
+
+
 def _words(text: str) -> list[str]:
     """The text cut before each space, so the pieces join back to exactly the text."""
     return re.findall(r"\s*\S+", text) or [text]
@@ -99,17 +116,23 @@ async def _completions(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     await response.write(_chunk({"role": "assistant", "content": ""}))
     match = _TOOL.search(text)
+    question = _QUESTION.search(text)
     if "title" in json.dumps(messages[:1]).lower() and not payload.get("tools"):
         # OpenCode asks the small model for a session title; answer at once.
         named = _TITLE.search(json.dumps(messages))
         await response.write(_chunk({"content": named["title"] if named else DEFAULT_TITLE}))
-    elif match and not tool_done:
-        arguments = {"command": match["arg"], "description": "Run a command"}
+    elif (match or question) and not tool_done:
+        if question:
+            name, arguments = "question", _question_arguments(question["spec"])
+        else:
+            assert match is not None
+            name = match["tool"]
+            arguments = {"command": match["arg"], "description": "Run a command"}
         call = {
             "index": 0,
             "id": "call_fake_1",
             "type": "function",
-            "function": {"name": match["tool"], "arguments": json.dumps(arguments)},
+            "function": {"name": name, "arguments": json.dumps(arguments)},
         }
         await response.write(_chunk({"tool_calls": [call]}))
         await response.write(_chunk({}, finish="tool_calls"))

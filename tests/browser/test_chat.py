@@ -371,3 +371,56 @@ def test_sessions_list_newest_first(context: BrowserContext, page: Page, sandbox
     page.get_by_role("button", name="Stop").click()
     expect(current.get_by_role("img", name="idle")).to_be_visible()
     screenshot(page, "sessions-list")
+
+
+def test_question_answered_in_place(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
+    """A question from the agent is shown with its options and answered in place; the
+    answer reaches the server and the agent goes on."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    send(page, "Decide [question:Which colour should the button be?|Red|Blue]")
+    card = page.get_by_role("form", name="Question from the agent")
+    expect(card).to_be_visible(timeout=15_000)
+    expect(card).to_contain_text("Which colour should the button be?")
+    send_answer = card.get_by_role("button", name="Send answer")
+    expect(send_answer).to_be_disabled()
+    card.get_by_role("radio", name=re.compile("^Blue")).check()
+    screenshot(page, "chat-question")
+    send_answer.click()
+    expect(card).to_have_count(0)
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=15_000)
+    assert server_json(sandbox.chat_server.url, "/question") == []
+    messages = server_json(sandbox.chat_server.url, f"/session/{session_id}/message")
+    answered = [
+        part
+        for message in messages
+        for part in message["parts"]
+        if part["type"] == "tool" and part["tool"] == "question"
+    ]
+    assert answered
+    assert answered[0]["state"]["status"] == "completed"
+    assert "Blue" in json.dumps(answered[0]["state"].get("output", ""))
+
+
+def test_always_allow_stops_asking(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
+    """ "Always allow" runs the command and the next command of the same kind runs
+    without asking again."""
+    open_chat(context, page, sandbox)
+    new_session(page)
+    # printf, not echo: "always" covers "printf *" on this shared server, and other
+    # tests rely on echo still asking.
+    send(page, "Run [tool:bash:printf always-%s first]")
+    card = page.get_by_role("group", name=re.compile("^Permission needed"))
+    expect(card).to_be_visible(timeout=15_000)
+    card.get_by_role("button", name="Always allow").click()
+    expect(card).to_have_count(0)
+    expect(page.locator("details.tool-card").last).to_have_attribute(
+        "data-status", "completed", timeout=15_000
+    )
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=15_000)
+    send(page, "Again [tool:bash:printf always-%s second]")
+    tool = page.locator("details.tool-card").last
+    expect(tool).to_have_attribute("data-status", "completed", timeout=15_000)
+    expect(page.get_by_role("group", name=re.compile("^Permission needed"))).to_have_count(0)
+    tool.locator("summary").click()
+    expect(tool.locator(".tool-body")).to_contain_text("always-second")

@@ -78,3 +78,21 @@ async def test_title_requests(aiohttp_client: Client, prompt: str, title: str) -
     raw = await response.text()
     chunks = [json.loads(line[6:]) for line in raw.split("\n") if line.startswith("data: {")]
     assert _streamed(chunks, "content") == title
+
+
+async def test_question_marker_calls_the_question_tool(aiohttp_client: Client) -> None:
+    """``[question:TEXT|A|B]`` asks TEXT with options A and B through the question tool."""
+    client = await aiohttp_client(create_app())
+    chunks = await _chunks(
+        client, "pick [question:Which one?|Red|Blue]", tools=[{"type": "function"}]
+    )
+    calls = [
+        call
+        for chunk in chunks
+        for choice in chunk["choices"]
+        for call in choice["delta"].get("tool_calls") or []
+    ]
+    assert [call["function"]["name"] for call in calls] == ["question"]
+    (question,) = json.loads(calls[0]["function"]["arguments"])["questions"]
+    assert question["question"] == "Which one?"
+    assert [option["label"] for option in question["options"]] == ["Red", "Blue"]
