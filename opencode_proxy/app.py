@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import aiohttp
 from aiohttp import web
@@ -89,9 +89,9 @@ def create_app(
     app[STREAMS] = StreamRegistry(app[METRICS].open_streams)
     app[ACTIVITY] = Activity()
     app.cleanup_ctx.append(_clients)
-    app.cleanup_ctx.append(_purge_credentials)
+    app.cleanup_ctx.append(_every(PURGE_INTERVAL, lambda app: app[CREDENTIALS].purge()))
     app.cleanup_ctx.append(discovery_context)
-    app.cleanup_ctx.append(_flush_logs)
+    app.cleanup_ctx.append(_every(FLUSH_INTERVAL, lambda _: LINES.flush()))
     app.on_shutdown.append(_end_streams)
     _add_routes(app, settings.prefix)
     return app
@@ -186,31 +186,25 @@ async def _clients(app: web.Application) -> AsyncIterator[None]:
     await inner.close()
 
 
-async def _purge_credentials(app: web.Application) -> AsyncIterator[None]:
-    async def purge() -> None:
-        while True:
-            await asyncio.sleep(PURGE_INTERVAL)
-            app[CREDENTIALS].purge()
+def _every(
+    seconds: float, action: Callable[[web.Application], object]
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context that runs ``action`` every ``seconds``, and once more at the end."""
 
-    task = asyncio.ensure_future(purge())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async def repeat() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                action(app)
 
+        task = asyncio.ensure_future(repeat())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        action(app)
 
-async def _flush_logs(app: web.Application) -> AsyncIterator[None]:
-    async def flush() -> None:
-        while True:
-            await asyncio.sleep(FLUSH_INTERVAL)
-            LINES.flush()
-
-    task = asyncio.ensure_future(flush())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    LINES.flush()
+    return context
 
 
 async def _end_streams(app: web.Application) -> None:
