@@ -88,11 +88,25 @@ SANDBOX_HEADERS = {
 }
 
 
-def _connection_tokens(headers: CIMultiDictProxy[str]) -> frozenset[str]:
-    values = headers.getall("Connection", ())
-    return frozenset(
-        token.strip().lower() for value in values for token in value.split(",") if token.strip()
-    )
+def _kept(
+    headers: CIMultiDictProxy[str], drop: frozenset[str], prefixes: tuple[str, ...]
+) -> CIMultiDict[str]:
+    """A copy without the dropped headers, prefixes, and headers named in Connection."""
+    named: frozenset[str] = frozenset()
+    if "Connection" in headers:
+        named = frozenset(
+            token.strip().lower()
+            for value in headers.getall("Connection")
+            for token in value.split(",")
+            if token.strip()
+        )
+    kept: CIMultiDict[str] = CIMultiDict()
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered in drop or lowered in named or lowered.startswith(prefixes):
+            continue
+        kept.add(name, value)
+    return kept
 
 
 def upstream_request_headers(
@@ -106,14 +120,7 @@ def upstream_request_headers(
     websocket: bool = False,
 ) -> CIMultiDict[str]:
     """The headers to send upstream for a browser request."""
-    drop = WEBSOCKET_DROP if websocket else REQUEST_DROP
-    named = _connection_tokens(incoming) if "Connection" in incoming else frozenset()
-    headers: CIMultiDict[str] = CIMultiDict()
-    for name, value in incoming.items():
-        lowered = name.lower()
-        if lowered in drop or lowered in named or lowered.startswith(REQUEST_DROP_PREFIXES):
-            continue
-        headers.add(name, value)
+    headers = _kept(incoming, WEBSOCKET_DROP if websocket else REQUEST_DROP, REQUEST_DROP_PREFIXES)
     headers["Host"] = target.netloc
     # OpenCode (and other servers) judge cross-site requests by Origin; seen from the
     # upstream, the proxy is the client, so the request comes from the target's own origin.
@@ -150,16 +157,6 @@ def headers_for_upstream(
 
 def browser_response_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     """The headers to send the browser for an upstream response."""
-    named = _connection_tokens(upstream) if "Connection" in upstream else frozenset()
-    headers: CIMultiDict[str] = CIMultiDict()
-    for name, value in upstream.items():
-        lowered = name.lower()
-        if (
-            lowered in RESPONSE_DROP
-            or lowered in named
-            or lowered.startswith(RESPONSE_DROP_PREFIXES)
-        ):
-            continue
-        headers.add(name, value)
+    headers = _kept(upstream, RESPONSE_DROP, RESPONSE_DROP_PREFIXES)
     headers.update(SANDBOX_HEADERS)
     return headers
