@@ -84,6 +84,15 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 def _supervise(app: web.Application, settings: Settings) -> None:
     """Fork one process per worker, all listening on the port with SO_REUSEPORT."""
+    log.warning(
+        "server.workers",
+        workers=settings.workers,
+        message=(
+            "Each worker keeps its own stored passwords and metrics: a password a user "
+            "types may be missing in another worker. Give passwords in a servers file, "
+            "or run one worker."
+        ),
+    )
     children: list[int] = []
     for _ in range(settings.workers):
         pid = os.fork()
