@@ -135,3 +135,35 @@ class TestMemory:
         assert info["length"] == GIB
         assert info["sha256"] == pattern_digest(GIB)
         assert info["content_length"] == str(GIB)
+
+
+class TestWorkers:
+    async def test_two_workers_share_the_port_and_stop_together(
+        self, proxy_process: Callable[..., ProxyProcess], upstream: TestServer
+    ) -> None:
+        """--workers 2 runs two processes on one port; both serve, and SIGTERM stops all."""
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--workers", "2")
+        assert proxy.process is not None
+        parent = psutil.Process(proxy.process.pid)
+        for _ in range(50):
+            if len(parent.children()) == 2:
+                break
+            await asyncio.sleep(0.1)
+        workers = parent.children()
+        assert len(workers) == 2
+        headers = {"X-Target-Server": f"http://127.0.0.1:{upstream.port}"}
+        serving = set()
+        for _ in range(30):
+            # A new connection each time, so the kernel spreads them over the workers; a
+            # fresh request id starts with its process's own random prefix.
+            async with (
+                aiohttp.ClientSession() as fresh,
+                fresh.get(proxy.base + "/api/proxy/x", headers=headers) as response,
+            ):
+                assert response.status == 200
+                serving.add(response.headers["X-Request-Id"][:8])
+        assert len(serving) == 2
+        proxy.process.send_signal(signal.SIGTERM)
+        await asyncio.get_running_loop().run_in_executor(None, proxy.process.wait, 10)
+        assert proxy.process.returncode == 0
+        assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
