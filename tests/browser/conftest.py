@@ -343,7 +343,7 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def wait_until(page: Page, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+def wait_until(page: Page, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the page run (and Playwright deliver its events) until the predicate holds."""
     deadline = time.monotonic() + timeout
     while not predicate():

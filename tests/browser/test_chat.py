@@ -361,9 +361,14 @@ def test_sessions_list_newest_first(context: BrowserContext, page: Page, sandbox
     first = new_session(page)
     second = new_session(page)
     links = page.get_by_role("list", name="Sessions").locator("a.session-link")
-    wait_until(page, lambda: links.count() >= 2)
-    # Other tests' sessions share the server (and may still be finishing): compare these two.
-    hrefs = [href.rsplit("/", 1)[1] for href in links.evaluate_all("ls => ls.map(l => l.href)")]
+
+    def listed() -> list[str]:
+        return [href.rsplit("/", 1)[1] for href in links.evaluate_all("ls => ls.map(l => l.href)")]
+
+    # Other tests' sessions share the server (and may still be finishing): wait for these
+    # two to be listed, then compare only them.
+    wait_until(page, lambda: {first, second} <= set(listed()), timeout=15)
+    hrefs = listed()
     assert hrefs.index(second) < hrefs.index(first)
     send(page, "Quick one [slow]")
     current = page.get_by_role("list", name="Sessions").locator("li[aria-current='page']")
