@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -45,37 +45,30 @@ _UNSAFE_PATH_CHAR = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]|%(?![0-9A-Fa-f
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A parsed, normalised target server."""
+    """A parsed, normalised target server, with the spellings the proxy needs made once."""
 
     scheme: str
     host: str
     port: int
     base_path: str
     ip: IPAddress | None
+    #: ``host:port`` with the port always present (IPv6 in brackets).
+    host_port: str = field(init=False, compare=False)
+    #: Host and port as they appear in a URL: the port only when not the default.
+    netloc: str = field(init=False, compare=False)
+    #: The target's own origin, as a browser would send it in ``Origin``.
+    origin: str = field(init=False, compare=False)
+    #: The canonical form of the target: origin and base path.
+    url: str = field(init=False, compare=False)
 
-    @property
-    def netloc(self) -> str:
-        """Host and port as they appear in a URL, brackets around IPv6."""
+    def __post_init__(self) -> None:
         host = f"[{self.host}]" if self.ip is not None and self.ip.version == 6 else self.host
-        if DEFAULT_PORTS[self.scheme] == self.port:
-            return host
-        return f"{host}:{self.port}"
-
-    @property
-    def origin(self) -> str:
-        """The target's own origin, as a browser would send it in ``Origin``."""
-        return f"{self.scheme}://{self.netloc}"
-
-    @property
-    def url(self) -> str:
-        """The canonical form of the target: origin and base path."""
-        return self.origin + self.base_path
-
-    @property
-    def host_port(self) -> str:
-        """``host:port`` with the port always present (IPv6 in brackets)."""
-        host = f"[{self.host}]" if self.ip is not None and self.ip.version == 6 else self.host
-        return f"{host}:{self.port}"
+        netloc = host if DEFAULT_PORTS[self.scheme] == self.port else f"{host}:{self.port}"
+        origin = f"{self.scheme}://{netloc}"
+        object.__setattr__(self, "host_port", f"{host}:{self.port}")
+        object.__setattr__(self, "netloc", netloc)
+        object.__setattr__(self, "origin", origin)
+        object.__setattr__(self, "url", origin + self.base_path)
 
 
 @lru_cache(maxsize=1024)

@@ -122,7 +122,7 @@ class _Connection(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
         self._drain: asyncio.Future[None] | None = None
         self._reading_paused = False
-        self._idle_handle: asyncio.TimerHandle | None = None
+        self.idle_since = 0.0
         self._writer: asyncio.Task[None] | None = None
         self.chunked_body = False
 
@@ -353,14 +353,6 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
         self._fail(ConnectionResetError("connection closed"))
 
-    def start_idle(self, handle: asyncio.TimerHandle) -> None:
-        self._idle_handle = handle
-
-    def stop_idle(self) -> None:
-        if self._idle_handle is not None:
-            self._idle_handle.cancel()
-            self._idle_handle = None
-
 
 def request_head(method: str, path: str, headers: CIMultiDict[str]) -> bytes:
     """The request line and headers, ready for the wire."""
@@ -383,7 +375,9 @@ class UpstreamPool:
         self.resolver = resolver
         self.connect_timeout = connect_timeout
         self.ssl_context = ssl_context
+        # Idle connections by target, oldest first; a sweep closes those idle too long.
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._sweep_handle: asyncio.TimerHandle | None = None
         self._all: set[_Connection] = set()
 
     async def request(
@@ -425,7 +419,9 @@ class UpstreamPool:
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
-            connection.stop_idle()
+            if connection.loop.time() - connection.idle_since > IDLE_TIMEOUT:
+                connection.abort()  # idle too long: the sweep had not come round yet
+                continue
             if connection.transport is not None and not connection.transport.is_closing():
                 connection.reused = True
                 return connection
@@ -436,8 +432,22 @@ class UpstreamPool:
         if len(idle) >= MAX_IDLE_PER_TARGET:
             connection.abort()
             return
+        loop = connection.loop
+        connection.idle_since = loop.time()
         idle.append(connection)
-        connection.start_idle(connection.loop.call_later(IDLE_TIMEOUT, connection.abort))
+        if self._sweep_handle is None:
+            # One timer for the pool rather than one per returned connection.
+            self._sweep_handle = loop.call_later(IDLE_TIMEOUT, self._sweep, loop)
+
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Close connections idle longer than IDLE_TIMEOUT; come back while any are left."""
+        self._sweep_handle = None
+        stale_before = loop.time() - IDLE_TIMEOUT
+        for idle in list(self._idle.values()):
+            while idle and idle[0].idle_since <= stale_before:
+                idle.pop(0).abort()
+        if any(self._idle.values()):
+            self._sweep_handle = loop.call_later(IDLE_TIMEOUT / 2, self._sweep, loop)
 
     def _forget(self, connection: _Connection) -> None:
         self._all.discard(connection)
@@ -488,4 +498,7 @@ class UpstreamPool:
         for connection in list(self._all):
             connection.abort()
         self._idle.clear()
+        if self._sweep_handle is not None:
+            self._sweep_handle.cancel()
+            self._sweep_handle = None
         await asyncio.sleep(0)

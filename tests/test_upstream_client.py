@@ -93,6 +93,26 @@ class TestConnections:
         assert len(upstream.requests) == 20
         assert upstream.connections == 1
 
+    async def test_idle_connections_are_closed(self, raw, make_proxy, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        """A pooled connection left idle past the idle timeout is closed by the proxy."""
+        monkeypatch.setattr("opencode_proxy.upstream.IDLE_TIMEOUT", 0.2)
+        closed = asyncio.Event()
+
+        async def watch_close(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            await up.read_request(reader)
+            writer.write(OK)
+            await writer.drain()
+            assert await reader.read() == b""  # the proxy's end of the connection closed
+            closed.set()
+
+        upstream = await raw(watch_close)
+        client = await client_for(make_proxy, session, upstream)
+        async with client.request("GET", "/x") as response:
+            assert await response.read() == b"ok"
+        await asyncio.wait_for(closed.wait(), 3)
+
     async def test_stale_pooled_connection_is_retried(self, raw, make_proxy, session) -> None:  # type: ignore[no-untyped-def]
         """A pooled connection the target closed while idle is replaced, unseen by the browser."""
 
