@@ -170,14 +170,6 @@ class Sandbox:
     def dead_url(self) -> str:
         return f"http://127.0.0.1:{self.dead_port}"
 
-    def credentials_supported(self) -> bool:
-        """Whether the service has its credential store (``api/credentials``)."""
-        try:
-            with urllib.request.urlopen(self.proxy.base + "/api/credentials", timeout=5) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
 
 def _server_version(server: OpenCodeServer) -> str:
     with urllib.request.urlopen(server.url + "/global/health", timeout=5) as response:

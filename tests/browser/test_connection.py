@@ -87,8 +87,6 @@ def test_health_follows_a_server_that_stops_and_restarts(
 
 def test_switching_closes_the_previous_stream(page: Page, sandbox: Sandbox) -> None:
     """Choosing another server opens its event stream and closes the previous one."""
-    if not sandbox.credentials_supported():
-        pytest.skip("the service has no credential store yet (api/credentials)")
     opened, ended = _event_streams(page)
     open_app(page, sandbox)
     add_server(page, sandbox.open_url, name="One")

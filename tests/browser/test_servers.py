@@ -53,8 +53,6 @@ def test_add_open_server_shows_health_version_and_round_trip(page: Page, sandbox
 
 def test_add_both_servers_and_survive_a_reload(page: Page, sandbox: Sandbox) -> None:
     """Both servers, one with a password, end up healthy; a reload loses nothing."""
-    if not sandbox.credentials_supported():
-        pytest.skip("the service has no credential store yet (api/credentials)")
     open_app(page, sandbox)
     add_server(page, sandbox.open_url, name="Open sandbox")
     expect(server_row(page, "Open sandbox")).to_be_visible()
@@ -241,8 +239,6 @@ def test_search_appears_with_many_servers(
 
 def test_wrong_password_on_edit_keeps_the_working_one(page: Page, sandbox: Sandbox) -> None:
     """A mistyped password on Edit is refused by the server and the stored one stays."""
-    if not sandbox.credentials_supported():
-        pytest.skip("the service has no credential store yet (api/credentials)")
     open_app(page, sandbox)
     add_server(page, sandbox.locked_url, name="Locked sandbox", password=PASSWORD)
     row = server_row(page, "Locked sandbox")
@@ -263,8 +259,6 @@ def test_wrong_password_on_edit_keeps_the_working_one(page: Page, sandbox: Sandb
 
 def test_changing_only_the_username_asks_for_the_password(page: Page, sandbox: Sandbox) -> None:
     """A new username with the old stored password is not saved silently: the form asks."""
-    if not sandbox.credentials_supported():
-        pytest.skip("the service has no credential store yet (api/credentials)")
     open_app(page, sandbox)
     add_server(page, sandbox.locked_url, name="Locked sandbox", password=PASSWORD)
     server_row(page, "Locked sandbox").get_by_role("button", name="Edit").click()

@@ -37,7 +37,6 @@ describe("credential store", () => {
       target: "http://h:1",
       username: "opencode",
     });
-    expect(store.mode()).toBe("proxy");
     expect(await store.list()).toEqual([{ target: "http://h:1", username: "opencode" }]);
     expect(calls[0]).toMatchObject({ url: "api/credentials", method: "POST" });
     expect(JSON.parse(calls[0]!.body!)).toEqual({
@@ -57,17 +56,12 @@ describe("credential store", () => {
     });
   });
 
-  it("keeps passwords in memory while the service has no credential store", async () => {
-    const calls = fakeFetch(() => new Response("", { status: 405 }));
-    const modes: string[] = [];
-    const store = createCredentialStore((mode) => modes.push(mode));
-    await store.store("http://h:1", "me", "pw");
-    expect(store.mode()).toBe("memory");
-    expect(modes).toEqual(["memory"]);
-    expect(await store.list()).toEqual([{ target: "http://h:1", username: "me" }]);
-    await store.forget("http://h:1");
-    expect(await store.list()).toEqual([]);
-    expect(calls).toHaveLength(1);
+  it("fails plainly when the service answers with an error", async () => {
+    fakeFetch(() => new Response("", { status: 500 }));
+    const error = await createCredentialStore()
+      .store("http://h:1", "me", "pw")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemError);
   });
 
   it("reports a refusal of the service as a problem", async () => {

@@ -51,14 +51,10 @@ export interface CredentialEntry {
 }
 
 /**
- * Where passwords go. "proxy": the service keeps them and adds them to requests;
- * "memory": the service has no credential store, so they stay in this tab's memory
- * only and cannot reach the server. Passwords are never written to storage or URLs.
+ * The service's password vault: it keeps passwords and adds them to requests for their
+ * own server. Passwords go only into the POST body; never to storage or into a URL.
  */
-export type CredentialMode = "unknown" | "proxy" | "memory";
-
 export interface CredentialStore {
-  mode(): CredentialMode;
   /** The targets this browser session holds credentials for. */
   list(): Promise<CredentialEntry[]>;
   /**
@@ -77,71 +73,37 @@ export interface CredentialStore {
 
 const ENDPOINT = "api/credentials";
 
-/** A client of `api/credentials` that falls back to memory while the endpoint is missing. */
-export function createCredentialStore(
-  onModeChange: (mode: CredentialMode) => void = () => {},
-): CredentialStore {
-  let mode: CredentialMode = "unknown";
-  const memory = new Map<string, { username: string; password: string }>();
-  const setMode = (next: CredentialMode) => {
-    if (next !== mode) {
-      mode = next;
-      onModeChange(next);
-    }
-  };
+/** A client of `api/credentials`. */
+export function createCredentialStore(): CredentialStore {
   const fail = async (response: Response): Promise<never> => {
     throw new ProblemError(
       (await describeResponse(response)) ??
         problem("service", `Unexpected answer ${response.status}.`),
     );
   };
-  const memoryList = () =>
-    [...memory].map(([target, entry]) => ({ target, username: entry.username }));
   return {
-    mode: () => mode,
     async list() {
-      if (mode === "memory") return memoryList();
       const response = await serviceFetch(ENDPOINT);
-      // Before the service had a credential store this path was a missing UI file.
-      if (response.status === 404 || response.status === 405) {
-        setMode("memory");
-        return memoryList();
-      }
       if (!response.ok) return fail(response);
-      setMode("proxy");
       const body = (await response.json()) as { credentials?: CredentialEntry[] };
       return Array.isArray(body.credentials) ? body.credentials : [];
     },
     async store(target, username, password, options = {}) {
-      if (mode !== "memory") {
-        const body: Record<string, unknown> = { target, username, password };
-        if (options.verify) body.verify = true;
-        const response = await serviceFetch(ENDPOINT, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        if (response.ok) {
-          setMode("proxy");
-          const body = (await response.json()) as Partial<CredentialEntry>;
-          return { target: body.target ?? target, username: body.username ?? username };
-        }
-        if (response.status !== 404 && response.status !== 405) return fail(response);
-        setMode("memory");
-      }
-      memory.set(target, { username, password });
-      return { target, username };
+      const body: Record<string, unknown> = { target, username, password };
+      if (options.verify) body.verify = true;
+      const response = await serviceFetch(ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) return fail(response);
+      const answer = (await response.json()) as Partial<CredentialEntry>;
+      return { target: answer.target ?? target, username: answer.username ?? username };
     },
     async forget(target) {
-      memory.delete(target);
-      if (mode === "memory") return;
       const response = await serviceFetch(`${ENDPOINT}?${new URLSearchParams({ target })}`, {
         method: "DELETE",
       });
-      if (response.status === 405) {
-        setMode("memory");
-        return;
-      }
       // 404: the service holds nothing for this target, which is what was asked for.
       if (!response.ok && response.status !== 404) await fail(response);
     },

@@ -13,7 +13,7 @@ import {
   type Accessor,
   type JSX,
 } from "solid-js";
-import { createCredentialStore, type CredentialEntry, type CredentialMode } from "../api/service";
+import { createCredentialStore, type CredentialEntry } from "../api/service";
 import {
   loadServers,
   saveServers,
@@ -57,7 +57,6 @@ interface ServersValue {
   save(input: ServerInput, previousKey?: string): void;
   remove(key: string): Promise<void>;
   setDefault(key: string): void;
-  credentialMode: Accessor<CredentialMode>;
   /** Store a password in the proxy; with `verify`, only if the server accepts it. */
   storeCredentials(
     key: string,
@@ -96,10 +95,9 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
   const [storageError, setStorageError] = createSignal<string | null>(
     storage ? null : "This browser does not let the page keep a server list.",
   );
-  const [credentialMode, setCredentialMode] = createSignal<CredentialMode>("unknown");
   const [credentials, setCredentials] = createSignal<ReadonlyMap<string, string>>(new Map());
   const [activeKey, setActiveKey] = createSignal<string | null>(null);
-  const credentialStore = createCredentialStore(setCredentialMode);
+  const credentialStore = createCredentialStore();
 
   const onStorage = (event: StorageEvent) => {
     // Another tab changed the list: show its version.
@@ -221,7 +219,6 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
       const entry = find(key);
       if (entry) write({ ...stored(), defaultUrl: entry.url });
     },
-    credentialMode,
     async storeCredentials(key, username, password, options = {}) {
       const entry = await credentialStore.store(key, username, password, options);
       const next = new Map(credentials());

@@ -2,18 +2,9 @@
 
 import { For, type JSX } from "solid-js";
 import { useConfig } from "../context/config";
-import { useServers } from "../context/servers";
 
 export function AboutPage(): JSX.Element {
   const config = useConfig();
-  const servers = useServers();
-  const passwords = () =>
-    ({
-      proxy: "Kept by the notebook service for this browser session, never in the browser.",
-      memory:
-        "This notebook's service cannot keep passwords yet: servers that need one cannot be used.",
-      unknown: "Checking…",
-    })[servers.credentialMode()];
   return (
     <div class="page">
       <header class="page-header">
@@ -36,7 +27,7 @@ export function AboutPage(): JSX.Element {
           </ul>
         </dd>
         <dt>Passwords</dt>
-        <dd>{passwords()}</dd>
+        <dd>Kept by the notebook service for this browser session, never in the browser.</dd>
       </dl>
     </div>
   );

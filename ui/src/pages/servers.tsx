@@ -51,12 +51,6 @@ export function ServersPage(): JSX.Element {
       <Show when={servers.storageError()}>
         {(message) => <p class="notice warning">{message()}</p>}
       </Show>
-      <Show when={servers.credentialMode() === "memory"}>
-        <p class="notice">
-          This notebook's service cannot keep passwords yet, so servers that need one cannot be used
-          from here.
-        </p>
-      </Show>
 
       <Show
         when={servers.list().length > 0}
