@@ -29,7 +29,7 @@ from .keys import (
 from .logs import ACCESS
 from .policy import is_websocket_upgrade
 from .targets import Target, forward_path, forward_query, upstream_url
-from .upstream import UpstreamProtocolError, UpstreamResponse
+from .upstream import Relay, UpstreamProtocolError, UpstreamResponse
 from .websocket import bridge_websocket
 
 log = structlog.get_logger("opencode_proxy.proxy")
@@ -232,7 +232,20 @@ async def _relay_events(
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         await response.prepare(request)
-        ended = await _copy_body(upstream, response, exchange, request.app[ACTIVITY].output)
+        transport = request.transport
+        if transport is None:
+            raise asyncio.CancelledError  # the browser left while the headers went out
+        relay = Relay(
+            transport,
+            chunked=response.headers.get("Transfer-Encoding") == "chunked",
+            observe=request.app[ACTIVITY].output,
+        )
+        try:
+            ended = await upstream.relay_body(relay)
+        finally:
+            exchange.bytes_out = relay.sent
+        if not ended:
+            exchange.outcome = "upstream_failed"
         if stream.closing:
             exchange.outcome = "shutdown"
             ended = True

@@ -17,7 +17,7 @@ import asyncio
 import socket
 import ssl
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import cast
 
 import httptools
@@ -29,6 +29,8 @@ from .targets import Target
 # Pause reading from the target when this much body waits for the browser; resume below LOW.
 HIGH_WATER = 256 * 1024
 LOW_WATER = 64 * 1024
+# How often a relay paused for a slow browser looks whether its buffer has drained.
+RELAY_DRAIN_POLL = 0.02
 # Shorter than the keep-alive timeouts servers commonly use (Node 5 s, Bun 10 s), so the
 # target rarely closes a connection just as the proxy reuses it.
 IDLE_TIMEOUT = 4.0
@@ -40,6 +42,23 @@ _NO_BODY = frozenset({204, 304})
 RAW_BODY_MIN = 64 * 1024
 
 Body = bytes | AsyncIterator[bytes] | None
+
+
+class Relay:
+    """Where a relayed body goes: the browser's transport, framed as it expects."""
+
+    __slots__ = ("chunked", "observe", "sent", "transport")
+
+    def __init__(
+        self,
+        transport: asyncio.Transport,
+        chunked: bool,
+        observe: Callable[[bytes], None] | None = None,
+    ):
+        self.transport = transport
+        self.chunked = chunked
+        self.observe = observe
+        self.sent = 0
 
 
 class UpstreamConnectError(Exception):
@@ -77,6 +96,10 @@ class UpstreamResponse:
     async def read_chunk(self) -> bytes:
         """The next piece of the body, ``b""`` at its end; raises if the body is cut short."""
         return await self._connection.read_chunk()
+
+    async def relay_body(self, relay: Relay) -> bool:
+        """Pass the body straight to the browser's transport; True when it ended whole."""
+        return await self._connection.relay_body(relay)
 
     async def read(self) -> bytes:
         """The whole body (for small bodies only)."""
@@ -125,6 +148,7 @@ class _Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self._writer: asyncio.Task[None] | None = None
         self.chunked_body = False
+        self._relay: Relay | None = None
 
     # -- asyncio.Protocol -------------------------------------------------------------
 
@@ -202,6 +226,9 @@ class _Connection(asyncio.Protocol):
         self._push(body)
 
     def _push(self, body: bytes) -> None:
+        if self._relay is not None:
+            self._relay_write(body)
+            return
         self._chunks.append(body)
         self._buffered += len(body)
         if self._buffered > HIGH_WATER and not self._reading_paused and self.transport is not None:
@@ -313,6 +340,57 @@ class _Connection(asyncio.Protocol):
         if self._writer is not None and not self._writer.done():
             self._writer.cancel()
             self.reusable = False
+
+    def _relay_write(self, body: bytes) -> None:
+        relay = self._relay
+        assert relay is not None
+        sink = relay.transport
+        if sink.is_closing():
+            return  # the browser is gone; its handler is being cancelled
+        sink.write(b"%x\r\n%b\r\n" % (len(body), body) if relay.chunked else body)
+        relay.sent += len(body)
+        if relay.observe is not None:
+            relay.observe(body)
+        if sink.get_write_buffer_size() > HIGH_WATER and self.transport is not None:
+            # The browser reads slower than the target writes: stop reading the target
+            # until the browser's buffer drains (relay_body watches for that).
+            if not self._reading_paused:
+                self._reading_paused = True
+                self.transport.pause_reading()
+            self._wake()
+
+    async def relay_body(self, relay: Relay) -> bool:
+        """Pass the rest of the body to ``relay`` as it arrives; True when it ended whole.
+
+        Each piece is written to the browser from the protocol callback that parsed it, so
+        an event costs no task switch; the waiting task only sees the end and flow control.
+        """
+        for chunk in self._chunks:
+            self._buffered -= len(chunk)
+        queued, self._chunks = list(self._chunks), deque()
+        self._relay = relay
+        for chunk in queued:
+            self._relay_write(chunk)
+        try:
+            while True:
+                if self._complete:
+                    return True
+                if self._error is not None:
+                    return False
+                if self._reading_paused:
+                    await asyncio.sleep(RELAY_DRAIN_POLL)
+                    if relay.transport.get_write_buffer_size() <= LOW_WATER:
+                        self._reading_paused = False
+                        if self.transport is not None:
+                            self.transport.resume_reading()
+                    continue
+                self._waiter = self.loop.create_future()
+                try:
+                    await self._waiter
+                finally:
+                    self._waiter = None
+        finally:
+            self._relay = None
 
     async def read_chunk(self) -> bytes:
         while True:

@@ -186,6 +186,36 @@ class TestMisbehavingClients:
         assert elapsed < 3
         events.close()
 
+    async def test_event_stream_reader_that_stalls_is_back_pressured(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        upstream: TestServer,
+        seen: Seen,
+        session: aiohttp.ClientSession,
+    ) -> None:
+        """An event stream whose browser stops reading pauses its target; memory stays flat."""
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}")
+        assert proxy.process is not None
+        rss = psutil.Process(proxy.process.pid)
+        baseline = rss.memory_info().rss
+        stalled = await session.get(
+            proxy.base + "/api/proxy/events",
+            headers={"X-Target-Server": f"http://127.0.0.1:{upstream.port}"},
+            read_bufsize=2**16,
+        )
+        await seen.sse_gate.put("flood:2000")  # 128 MiB of events, never read
+        await asyncio.sleep(2)
+        growth = rss.memory_info().rss - baseline
+        assert growth < 32 * 2**20, f"proxy grew by {growth / 2**20:.1f} MiB"
+        # Reading again resumes the flow where it stopped.
+        received = 0
+        async with asyncio.timeout(30):
+            while received < 2000 * 65536:
+                chunk = await stalled.content.read(2**20)
+                assert chunk
+                received += chunk.count(b"x")
+        stalled.close()
+
     async def test_client_that_never_reads_is_back_pressured(
         self,
         proxy_process: Callable[..., ProxyProcess],

@@ -119,7 +119,8 @@ async def upload(request: web.Request) -> web.Response:
 async def events(request: web.Request) -> web.StreamResponse:
     """Emit one event each time the test puts a word in the gate; 'end' ends the stream.
 
-    A word that is a JSON object is sent as the event's data verbatim.
+    A word that is a JSON object is sent as the event's data verbatim; ``flood:N`` sends N
+    events of 64 KiB as fast as the connection takes them.
     """
     seen = request.app[SEEN]
     response = web.StreamResponse(
@@ -131,6 +132,12 @@ async def events(request: web.Request) -> web.StreamResponse:
             word = await seen.sse_gate.get()
             if word == "end":
                 break
+            if word.startswith("flood:"):
+                # Many large events as fast as the connection takes them.
+                payload = b"data: " + b"x" * 65536 + b"\n\n"
+                for _ in range(int(word[6:])):
+                    await response.write(payload)
+                continue
             if word == "die":
                 assert request.transport is not None
                 request.transport.abort()
