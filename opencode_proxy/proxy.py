@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -274,7 +274,6 @@ async def _copy_body(
     upstream: UpstreamResponse,
     response: web.StreamResponse,
     exchange: Exchange,
-    observe: Callable[[bytes], None] | None = None,
 ) -> bool:
     """Copy the body chunk by chunk with awaited writes; True when it ended normally."""
     while True:
@@ -285,8 +284,6 @@ async def _copy_body(
             return False
         if not chunk:
             return True
-        if observe is not None:
-            observe(chunk)
         try:
             await response.write(chunk)
         except (ConnectionError, aiohttp.ClientConnectionResetError):
