@@ -19,13 +19,14 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/public -type f 2>/dev/null) u
 
 ## run: build what is needed, start a local OpenCode server and the proxy on 127.0.0.1:$(PORT)
 run: $(VENV_STAMP) $(UI_BUILD) $(OPENCODE)
+	tools/ensure-debian-packages.sh ripgrep
 	PORT=$(PORT) PYTHON=$(BIN)/python tools/run-local.sh
 
 ## test: install everything the suite needs, then run all of it
 test: deps lint typecheck ui-test pytest
 
 deps: $(VENV_STAMP) $(UI_BUILD) $(OPENCODE)
-	tools/ensure-chromium.sh
+	tools/ensure-debian-packages.sh chromium ripgrep
 
 $(VENV_STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,11 @@ class FakeModel:
     def url(self) -> str:
         """The OpenAI-compatible base URL."""
         return f"http://127.0.0.1:{self.port}/v1"
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The chat-completions requests the model received, oldest first (the last 200)."""
+        with urllib.request.urlopen(self.url.removesuffix("/v1") + "/requests", timeout=5) as r:
+            return list(json.load(r))
 
     def stop(self) -> None:
         """Stop the process."""

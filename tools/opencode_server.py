@@ -18,6 +18,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BIN = ROOT / "tools" / "opencode" / "node_modules" / ".bin" / "opencode"
+# The demo's rule: commands run, except ``rm``, which asks first.
+DEMO_PERMISSION: dict[str, object] = {"bash": {"*": "allow", "rm *": "ask"}}
+# The demo project's program: the scripted model's tour reads it, runs it and flips its
+# greeting (tools/fake_model/script.py).
+DEMO_HELLO = '''"""A tiny program for the demo model to read, run and edit."""
+
+
+def greeting() -> str:
+    return "Hello from the demo project"
+
+
+def main() -> None:
+    print("Hello, world!")
+
+
+main()
+'''
 OFFLINE = {
     "OPENCODE_DISABLE_MODELS_FETCH": "1",
     "OPENCODE_DISABLE_AUTOUPDATE": "1",
@@ -38,7 +55,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def model_config(model_url: str, permission: dict[str, str] | None = None) -> str:
+def model_config(model_url: str, permission: dict[str, object] | None = None) -> str:
     """OPENCODE_CONFIG_CONTENT pointing OpenCode at an OpenAI-compatible model."""
     config: dict[str, object] = {
         "model": "fake/fake-model",
@@ -48,7 +65,12 @@ def model_config(model_url: str, permission: dict[str, str] | None = None) -> st
                 "name": "Fake",
                 "npm": "@ai-sdk/openai-compatible",
                 "options": {"baseURL": model_url, "apiKey": "x"},
-                "models": {"fake-model": {"name": "Fake model"}},
+                "models": {
+                    "fake-model": {
+                        "name": "Fake model",
+                        "limit": {"context": 128000, "output": 8192},
+                    }
+                },
             }
         },
     }
@@ -66,7 +88,7 @@ class OpenCodeServer:
         *,
         port: int | None = None,
         password: str | None = None,
-        permission: dict[str, str] | None = None,
+        permission: dict[str, object] | None = None,
         log_path: Path | None = None,
     ):
         self.port = port or free_port()

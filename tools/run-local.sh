@@ -22,6 +22,16 @@ for pair in "PORT=$PORT" "OPENCODE_PORT=$OPENCODE_PORT" "DEMO_MODEL_PORT=$DEMO_M
 done
 
 mkdir -p "$WORKSPACE" "$here/.run/home"
+if [ -z "$(ls -A "$WORKSPACE")" ]; then
+  # A small git project for the demo model's tour to read, run and edit (the diffs and
+  # Revert need git); kept between runs, so the user's own changes stay.
+  "$PYTHON" -c 'import sys; from tools.opencode_server import DEMO_HELLO; sys.stdout.write(DEMO_HELLO)' \
+    >"$WORKSPACE/hello.py"
+  printf '# Demo project\n\nA tiny project for the offline demo model to work on.\n' >"$WORKSPACE/README.md"
+  git -C "$WORKSPACE" init -q
+  git -C "$WORKSPACE" add -A
+  git -C "$WORKSPACE" -c user.name=demo -c user.email=demo@localhost commit -qm "Demo project"
+fi
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -34,10 +44,12 @@ export OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
   OPENCODE_DISABLE_LSP_DOWNLOAD=1 OPENCODE_DISABLE_SHARE=1
 
 if [ -z "${MODEL:-}" ]; then
-  # A deterministic demo model on loopback, so a chat works with no API key and no network.
-  (cd "$here" && exec "$PYTHON" -m tools.fake_model --port "$DEMO_MODEL_PORT") &
+  # A scripted, deterministic demo model on loopback (tools/fake_model), so a chat works
+  # with no API key and no network: a task prompt gets the tour (todo list, reads, a
+  # command, one that asks permission, an edit, a markdown answer); plain chat a sentence.
+  (cd "$here" && exec "$PYTHON" -m tools.fake_model --port "$DEMO_MODEL_PORT" --demo) &
   pids+=($!)
-  export OPENCODE_CONFIG_CONTENT="{\"model\":\"demo/demo-model\",\"provider\":{\"demo\":{\"name\":\"Demo (offline)\",\"npm\":\"@ai-sdk/openai-compatible\",\"options\":{\"baseURL\":\"http://127.0.0.1:$DEMO_MODEL_PORT/v1\",\"apiKey\":\"demo\"},\"models\":{\"demo-model\":{\"name\":\"Demo model\"}}}}}"
+  export OPENCODE_CONFIG_CONTENT="{\"model\":\"demo/demo-model\",\"small_model\":\"demo/demo-model\",\"enabled_providers\":[\"demo\"],\"permission\":{\"bash\":{\"*\":\"allow\",\"rm *\":\"ask\"}},\"provider\":{\"demo\":{\"name\":\"Demo (offline)\",\"npm\":\"@ai-sdk/openai-compatible\",\"options\":{\"baseURL\":\"http://127.0.0.1:$DEMO_MODEL_PORT/v1\",\"apiKey\":\"demo\"},\"models\":{\"demo-model\":{\"name\":\"Demo model\",\"limit\":{\"context\":128000,\"output\":8192}}}}}}"
   # Keep the demo's sessions apart from the user's own OpenCode data.
   export XDG_DATA_HOME=$here/.run/home/data XDG_STATE_HOME=$here/.run/home/state
 else

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import threading
@@ -26,9 +27,10 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT, ProxyProcess
 from tests.opencode_fixtures import FakeModel
-from tools.opencode_server import OpenCodeServer, free_port
+from tools.opencode_server import DEMO_HELLO, OpenCodeServer, free_port
 
-UI_DIR = ROOT / "opencode_proxy" / "static"
+# A build elsewhere (``vite build --outDir DIR``) can be tested without touching the package's.
+UI_DIR = Path(os.environ.get("OPENCODE_PROXY_TEST_UI_DIR") or ROOT / "opencode_proxy" / "static")
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct-horse-battery"
 STORAGE_KEY = "opencode-proxy.servers.v1"
@@ -117,9 +119,11 @@ class Relay:
 
 
 def _git_project(server: OpenCodeServer) -> None:
-    """Make the server's project a git repository, so its uncommitted changes are shown."""
+    """Make the server's project a git repository (so its changes are tracked) holding the
+    demo's ``hello.py``, which the scripted model's tour reads, runs and edits."""
     server.project.mkdir(parents=True, exist_ok=True)
     (server.project / "README.md").write_text("# A throw-away project for tests\n")
+    (server.project / "hello.py").write_text(DEMO_HELLO)
     for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
         subprocess.run(
             ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *args],
