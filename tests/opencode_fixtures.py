@@ -21,10 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 class FakeModel:
     """tools/fake_model.py in its own process."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, demo: bool = False) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.fake_model", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "tools.fake_model",
+                "--port",
+                str(self.port),
+                *(["--demo"] if demo else []),
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
