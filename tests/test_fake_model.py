@@ -190,3 +190,32 @@ async def test_requests_are_recorded_for_tests(aiohttp_client: Client) -> None:
     response = await client.get("/requests")
     sent = await response.json()
     assert [r["messages"][0]["content"] for r in sent] == ["first", "second [read:x.py]"]
+
+
+class TestAttachments:
+    """The model can say what came with a prompt, so a demo (and a test) shows it arrived."""
+
+    def test_describes_mentions_images_and_pdfs(self) -> None:
+        """Read-ins of @-mentions, image_url and file parts are named in the reply."""
+        content = [
+            {"type": "text", "text": "look [describe]"},
+            {
+                "type": "text",
+                "text": 'Called the Read tool with the following input: {"filePath":"/p/hello.py"}',
+            },
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBO"}},
+            {"type": "file", "file": {"filename": "spec.pdf", "file_data": "data:..."}},
+        ]
+        payload = {"messages": [{"role": "user", "content": content}], "tools": [{}]}
+        turn = script.next_turn(payload)
+        assert turn.text == "I received: hello.py, an image (image/png), spec.pdf."
+
+    def test_demo_describes_attachments_instead_of_touring(self) -> None:
+        """In the demo, a prompt with an image gets the description, not the tour."""
+        content = [
+            {"type": "text", "text": "what is in this picture please"},
+            {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,/9j/"}},
+        ]
+        payload = {"messages": [{"role": "user", "content": content}], "tools": [{}]}
+        assert script.next_turn(payload, demo=True).text == "I received: an image (image/jpeg)."
+        assert script.next_turn(payload).text == REPLY

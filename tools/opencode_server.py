@@ -69,6 +69,9 @@ def model_config(model_url: str, permission: dict[str, object] | None = None) ->
                     "fake-model": {
                         "name": "Fake model",
                         "limit": {"context": 128000, "output": 8192},
+                        # So OpenCode passes images and PDFs on instead of refusing them.
+                        "attachment": True,
+                        "modalities": {"input": ["text", "image", "pdf"], "output": ["text"]},
                     }
                 },
             }

@@ -18,10 +18,12 @@ Tool markers, run in the order they appear:
 - ``[tour]`` is the whole demo (``TOUR``): plan, explore, run, a risky command that asks
   for permission, an edit of ``hello.py`` that flips its greeting, and a markdown answer.
 
-Reply markers: ``[markdown]`` (``MARKDOWN_REPLY``), ``[hostile]`` (``HOSTILE_REPLY``, script
-and event-handler payloads for proving the UI renders model output inert), ``[reasoning]``
-(``REASONING`` streamed as reasoning first), ``[slow]`` (a longer pause between words),
-``[title:TEXT]`` (the session's title). Anything else gets ``REPLY``.
+Reply markers: ``[describe]`` (say which files, images and PDFs came with the prompt:
+``I received: hello.py, an image (image/png).``; the demo does this for any prompt with
+attachments or @-mentions), ``[markdown]`` (``MARKDOWN_REPLY``), ``[hostile]``
+(``HOSTILE_REPLY``, script and event-handler payloads for proving the UI renders model
+output inert), ``[reasoning]`` (``REASONING`` streamed as reasoning first), ``[slow]`` (a
+longer pause between words), ``[title:TEXT]`` (the session's title). Anything else gets ``REPLY``.
 
 With ``demo=True`` (``make run``), a prompt with no tool marker takes the tour unless it is
 plain chat: a greeting, a thank-you, or three words or fewer.
@@ -152,6 +154,46 @@ def title_for(messages: list[dict[str, Any]]) -> str:
     return named["title"] if named else DEFAULT_TITLE
 
 
+def last_user_content(messages: list[dict[str, Any]]) -> Any:
+    """The content of the newest user message, as sent."""
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return message.get("content")
+    return None
+
+
+_READ_CALL = re.compile(r"^Called the Read tool with the following input: (\{.*\})$", re.S)
+
+
+def attachments_of(content: Any) -> list[str]:
+    """What came with a prompt: files OpenCode read in for an @-mention, images, PDFs."""
+    found: list[str] = []
+    for part in content if isinstance(content, list) else []:
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("type")
+        if kind == "image_url":
+            url = str((part.get("image_url") or {}).get("url", ""))
+            found.append(f"an image ({url[5:].split(';')[0] or 'unknown type'})")
+        elif kind == "file":
+            file = part.get("file") or {}
+            found.append(str(file.get("filename") or "a file"))
+        elif kind == "text" and (read := _READ_CALL.match(str(part.get("text", "")))):
+            try:
+                path = str(json.loads(read[1]).get("filePath", ""))
+            except ValueError:
+                continue
+            found.append(path.rsplit("/", 1)[-1])
+    return found
+
+
+def describe(found: list[str]) -> str:
+    """The reply that names the attachments."""
+    if not found:
+        return "I received no files or images with this prompt."
+    return "I received: " + ", ".join(found) + "."
+
+
 def is_plain_chat(text: str) -> bool:
     """A greeting, a thank-you, or a few words: answered without tools in the demo."""
     return bool(_PLAIN.search(text)) or len(text.split()) <= 3
@@ -234,6 +276,9 @@ def next_turn(payload: dict[str, Any], *, demo: bool = False) -> Turn:
         return Turn(text=title_for(messages))
     text = last_user_text(messages)
     results = tool_results(messages)
+    found = attachments_of(last_user_content(messages))
+    if "[describe]" in text or (demo and found and not _STEP.search(text)):
+        return Turn(text=describe(found))
     steps = steps_of(text, demo=demo) if payload.get("tools") else []
     if len(results) < len(steps):
         kind, arg = steps[len(results)]
