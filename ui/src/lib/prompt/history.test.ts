@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { HISTORY_LIMIT, PromptHistory, loadDraft, saveDraft } from "./history";
+
+function memory(): Storage {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+    clear: () => data.clear(),
+    key: () => null,
+    length: 0,
+  };
+}
+
+describe("PromptHistory", () => {
+  it("walks back and forth and returns to the draft", () => {
+    const history = new PromptHistory(memory());
+    history.add("first");
+    history.add("second");
+    expect(history.older("my draft")).toBe("second");
+    expect(history.older("second")).toBe("first");
+    expect(history.older("first")).toBeNull();
+    expect(history.newer()).toBe("second");
+    expect(history.newer()).toBe("my draft");
+    expect(history.newer()).toBeNull();
+  });
+
+  it("keeps prompts across instances, skips repeats and blanks, and caps the list", () => {
+    const storage = memory();
+    const one = new PromptHistory(storage);
+    one.add("same");
+    one.add("same");
+    one.add("   ");
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) one.add(`p${i}`);
+    const two = new PromptHistory(storage);
+    expect(two.all().length).toBe(HISTORY_LIMIT);
+    expect(two.older("")).toBe(`p${HISTORY_LIMIT + 4}`);
+  });
+
+  it("survives broken storage contents", () => {
+    const storage = memory();
+    storage.setItem("opencode-proxy.prompt-history.v1", "{not json");
+    expect(new PromptHistory(storage).all()).toEqual([]);
+  });
+});
+
+describe("drafts", () => {
+  it("are kept per key and forgotten when empty", () => {
+    const storage = memory();
+    saveDraft(storage, "a", "half a thought");
+    saveDraft(storage, "b", "other");
+    expect(loadDraft(storage, "a")).toBe("half a thought");
+    saveDraft(storage, "a", "");
+    expect(loadDraft(storage, "a")).toBe("");
+    expect(loadDraft(storage, "b")).toBe("other");
+  });
+});

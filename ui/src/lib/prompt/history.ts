@@ -1,0 +1,93 @@
+/**
+ * The prompt box's memory: the prompts sent before (Up and Down walk through them, as in a
+ * shell) and the unsent draft of each session, both in localStorage so a reload or a new
+ * tab keeps them. Attachments are not kept in the draft: they can be megabytes.
+ */
+
+import type { KeyValueStorage } from "../storage";
+
+export const HISTORY_KEY = "opencode-proxy.prompt-history.v1";
+export const DRAFT_PREFIX = "opencode-proxy.draft.v1:";
+export const HISTORY_LIMIT = 100;
+const DRAFT_LIMIT = 100_000;
+
+function readList(storage: KeyValueStorage | undefined): string[] {
+  try {
+    const data: unknown = JSON.parse(storage?.getItem(HISTORY_KEY) ?? "[]");
+    return Array.isArray(data) ? data.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Sent prompts, newest last, and a cursor for walking them. */
+export class PromptHistory {
+  private entries: string[];
+  /** entries.length means "not walking": the draft is shown. */
+  private cursor: number;
+  private draft = "";
+
+  constructor(private readonly storage: KeyValueStorage | undefined) {
+    this.entries = readList(storage);
+    this.cursor = this.entries.length;
+  }
+
+  /** Remember a sent prompt (not twice in a row) and stop walking. */
+  add(text: string): void {
+    const value = text.trim();
+    if (value !== "" && this.entries[this.entries.length - 1] !== value) {
+      this.entries.push(value);
+      if (this.entries.length > HISTORY_LIMIT)
+        this.entries.splice(0, this.entries.length - HISTORY_LIMIT);
+      try {
+        this.storage?.setItem(HISTORY_KEY, JSON.stringify(this.entries));
+      } catch {
+        // Storage full or disabled: history lives for this page only.
+      }
+    }
+    this.cursor = this.entries.length;
+  }
+
+  /** The older prompt to show, or null at the oldest; `current` is kept as the draft. */
+  older(current: string): string | null {
+    if (this.cursor === 0) return null;
+    if (this.cursor === this.entries.length) this.draft = current;
+    this.cursor -= 1;
+    return this.entries[this.cursor] ?? null;
+  }
+
+  /** The newer prompt to show (the draft after the newest), or null when not walking. */
+  newer(): string | null {
+    if (this.cursor >= this.entries.length) return null;
+    this.cursor += 1;
+    return this.cursor === this.entries.length ? this.draft : (this.entries[this.cursor] ?? null);
+  }
+
+  /** The user typed: whatever is shown is now the draft. */
+  reset(): void {
+    this.cursor = this.entries.length;
+  }
+
+  all(): readonly string[] {
+    return this.entries;
+  }
+}
+
+/** The unsent text of one session (or "" when there is none). */
+export function loadDraft(storage: KeyValueStorage | undefined, key: string): string {
+  try {
+    return storage?.getItem(DRAFT_PREFIX + key) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Keep (or, when empty, forget) the unsent text of one session. */
+export function saveDraft(storage: KeyValueStorage | undefined, key: string, text: string): void {
+  try {
+    if (text === "") storage?.removeItem(DRAFT_PREFIX + key);
+    else storage?.setItem(DRAFT_PREFIX + key, text.slice(0, DRAFT_LIMIT));
+  } catch {
+    // Storage full or disabled: the draft lives for this page only.
+  }
+}
