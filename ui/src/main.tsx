@@ -5,6 +5,7 @@ import { App } from "./app";
 import "./styles/theme.css";
 import "./styles/app.css";
 import "./styles/workspace.css";
+import "./styles/code.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");

@@ -1,8 +1,9 @@
 /**
  * "Changes": what the session changed (`GET /session/{id}/diff`) or, when it has no
  * record of its own, the project's uncommitted changes (`GET /vcs/diff?mode=git`), each
- * file with its added and deleted lines coloured. Fetched when opened, when the server
- * reports a new diff for the session or the session goes idle, and after a reconnect.
+ * file with its diff (`DiffView`: highlighted, unchanged lines folded, unified or split).
+ * Fetched when opened, when the server reports a new diff for the session or the session
+ * goes idle, and after a reconnect.
  */
 
 import { createSignal, For, Show, type JSX } from "solid-js";
@@ -10,7 +11,7 @@ import type { Connection } from "../api/connection";
 import { problemOf, type Problem } from "../api/problems";
 import type { FileDiff } from "../api/types";
 import { useConnection, useResync, useServerEvents } from "../context/connection";
-import { visibleLines } from "../lib/diff";
+import { DiffView } from "./diff-view";
 import { ChevronIcon, CloseIcon, RefreshIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
 
@@ -143,38 +144,7 @@ function FileDiffView(props: { file: FileDiff }): JSX.Element {
           when={props.file.patch}
           fallback={<p class="panel-empty">No line-by-line diff for this file.</p>}
         >
-          {(patch) => (
-            <div class="diff-lines mono" role="table" aria-label={`Diff of ${name()}`}>
-              <For each={visibleLines(patch())}>
-                {(line) => (
-                  <div class="diff-line" data-kind={line.kind} role="row">
-                    <span class="diff-gutter" role="cell" aria-hidden="true">
-                      {line.kind === "hunk" ? "" : (line.oldLine ?? "")}
-                    </span>
-                    <span class="diff-gutter" role="cell" aria-hidden="true">
-                      {line.kind === "hunk" ? "" : (line.newLine ?? "")}
-                    </span>
-                    <span class="diff-sign" role="cell" aria-hidden="true">
-                      {line.kind === "add" ? "+" : line.kind === "del" ? "−" : ""}
-                    </span>
-                    <span
-                      class="diff-text"
-                      role="cell"
-                      aria-label={
-                        line.kind === "add"
-                          ? `added: ${line.text}`
-                          : line.kind === "del"
-                            ? `deleted: ${line.text}`
-                            : undefined
-                      }
-                    >
-                      {line.text}
-                    </span>
-                  </div>
-                )}
-              </For>
-            </div>
-          )}
+          {(patch) => <DiffView patch={patch()} file={name()} />}
         </Show>
       </details>
     </li>

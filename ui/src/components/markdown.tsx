@@ -4,12 +4,21 @@
  * markdown into HTML, and DOMPurify keeps only the tags and attributes that markdown
  * itself produces (no scripts, no event handlers, no images or frames, links only to
  * http(s) and mailto) before it reaches the page. While a reply streams, the text is re-rendered at most
- * once per animation frame, and only this part's element changes.
+ * once per animation frame, and only this part's element changes. Fenced code blocks are
+ * highlighted after that (`lib/highlight.ts`): their text nodes are replaced by token
+ * spans built with DOM calls, the text itself unchanged, plain until the language loads.
  */
 
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
 import { createEffect, onCleanup, type JSX } from "solid-js";
+import {
+  languageByName,
+  loadLanguage,
+  tokenize,
+  tokenNodes,
+  type TokenLines,
+} from "../lib/highlight";
 
 const ALLOWED_TAGS = [
   "a",
@@ -104,6 +113,49 @@ export function renderMarkdown(text: string): string {
   });
 }
 
+/** Replaces a code element's text with the same text as coloured tokens. */
+function paintTokens(code: HTMLElement, text: string, tokens: TokenLines): void {
+  const nodes: Node[] = [];
+  tokens.forEach((line, index) => {
+    if (index > 0) nodes.push(document.createTextNode("\n"));
+    nodes.push(...tokenNodes(line));
+  });
+  if (text.endsWith("\n")) nodes.push(document.createTextNode("\n"));
+  code.replaceChildren(...nodes);
+  code.dataset.highlighted = "true";
+}
+
+/** Blocks longer than this are highlighted a moment later, once the text holds still. */
+const SMALL_BLOCK = 20_000;
+
+/**
+ * Highlights a code block: now when its language is loaded and it is small, else a moment
+ * later (once the language is loaded), and only if the block is still the one shown (a
+ * streaming reply replaces its blocks every frame).
+ */
+function highlightBlock(code: HTMLElement, language: string | undefined): void {
+  const lang = languageByName(language);
+  if (!lang) return;
+  const text = code.textContent ?? "";
+  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
+  const tokens = text.length <= SMALL_BLOCK ? tokenize(body, lang) : null;
+  if (tokens) {
+    paintTokens(code, text, tokens);
+    return;
+  }
+  void loadLanguage(lang).then((ok) => {
+    if (!ok) return;
+    setTimeout(
+      () => {
+        if (!code.isConnected || code.textContent !== text) return;
+        const later = tokenize(body, lang);
+        if (later) paintTokens(code, text, later);
+      },
+      text.length > SMALL_BLOCK ? 100 : 0,
+    );
+  });
+}
+
 /** Give every code block a Copy button (built with DOM calls, never HTML strings). */
 function decorateCodeBlocks(root: HTMLElement): void {
   for (const pre of root.querySelectorAll("pre")) {
@@ -130,6 +182,7 @@ function decorateCodeBlocks(root: HTMLElement): void {
     block.className = "code-block";
     bar.before(block);
     block.append(bar, pre);
+    if (code) highlightBlock(code, language);
   }
 }
 
