@@ -19,6 +19,7 @@ import type {
   QuestionRequest,
   Session,
   SessionStatus,
+  Todo,
 } from "./types";
 
 export const HEALTH_TIMEOUT_MS = 6000;
@@ -57,6 +58,21 @@ export interface OpenCodeClient {
   providers(options?: RequestOptions): Promise<ProvidersResponse>;
   agents(options?: RequestOptions): Promise<Agent[]>;
   sessionDiff(id: string, options?: RequestOptions): Promise<FileDiff[]>;
+  /** `GET /session/{id}/diff?messageID=`: what the turn started by that user message changed. */
+  messageDiff(id: string, messageID: string, options?: RequestOptions): Promise<FileDiff[]>;
+  /**
+   * `POST /session/{id}/revert`: undo `messageID` and everything after it (from `partID`
+   * within it, when given) and restore the files; the messages stay until a new prompt.
+   */
+  revert(id: string, point: { messageID: string; partID?: string }): Promise<Session>;
+  /** `POST /session/{id}/unrevert`: bring back every reverted message and its changes. */
+  unrevert(id: string): Promise<Session>;
+  /** `POST /session/{id}/fork`: a new session with the messages before `messageID` (all without). */
+  fork(id: string, messageID?: string): Promise<Session>;
+  /** `GET /session/{id}/todo`: the agent's checklist. */
+  todos(id: string, options?: RequestOptions): Promise<Todo[]>;
+  /** `GET /session/{id}/children`: the sub-agent sessions it started. */
+  children(id: string, options?: RequestOptions): Promise<Session[]>;
   /** Uncommitted changes of the project (git); fails when it is not a repository. */
   projectDiff(options?: RequestOptions): Promise<FileDiff[]>;
   createPty(body?: { cwd?: string; title?: string }): Promise<Pty>;
@@ -119,6 +135,24 @@ export function createOpenCodeClient(
     providers: (options) => call<ProvidersResponse>("config/providers", options),
     agents: (options) => call<Agent[]>("agent", options),
     sessionDiff: (id, options) => call<FileDiff[]>(`session/${seg(id)}/diff`, options),
+    messageDiff: (id, messageID, options = {}) =>
+      call<FileDiff[]>(`session/${seg(id)}/diff`, {
+        ...options,
+        query: { ...options.query, messageID },
+      }),
+    revert: (id, point) =>
+      call<Session>(`session/${seg(id)}/revert`, {
+        method: "POST",
+        json: { messageID: point.messageID, ...(point.partID ? { partID: point.partID } : {}) },
+      }),
+    unrevert: (id) => call<Session>(`session/${seg(id)}/unrevert`, { method: "POST" }),
+    fork: (id, messageID) =>
+      call<Session>(`session/${seg(id)}/fork`, {
+        method: "POST",
+        json: messageID ? { messageID } : {},
+      }),
+    todos: (id, options) => call<Todo[]>(`session/${seg(id)}/todo`, options),
+    children: (id, options) => call<Session[]>(`session/${seg(id)}/children`, options),
     projectDiff: (options = {}) =>
       call<FileDiff[]>("vcs/diff", { ...options, query: { ...options.query, mode: "git" } }),
     createPty: (body = {}) => call<Pty>("pty", { method: "POST", json: body }),

@@ -50,10 +50,44 @@ export interface Session {
   directory: string;
   parentID?: string;
   version?: string;
-  summary?: { additions: number; deletions: number; files: number };
+  summary?: { additions: number; deletions: number; files: number; diffs?: FileDiff[] };
   cost?: number;
-  time: { created: number; updated: number; archived?: number };
+  tokens?: Omit<Tokens, "total">;
+  agent?: string;
+  model?: { id: string; providerID: string; variant?: string };
+  time: { created: number; updated: number; compacting?: number; archived?: number };
+  /**
+   * Set while the session is reverted: the messages from `messageID` on (from `partID`
+   * within it, when set) are undone and the files restored; `POST /unrevert` brings them
+   * back, a new prompt drops them for good.
+   */
+  revert?: SessionRevert;
 }
+
+/** `Session.revert` */
+export interface SessionRevert {
+  messageID: string;
+  partID?: string;
+  snapshot?: string;
+  /** The unified diff the revert applied to the files. */
+  diff?: string;
+}
+
+/** `GET /session/{id}/todo` items and the `todos` of a `todo.updated` event. */
+export interface Todo {
+  /** Present in some versions; 1.18.33 sends none. */
+  id?: string;
+  content: string;
+  /** A TodoStatus; other values (a newer server's) read as pending. */
+  status: string;
+  /** high, medium or low. */
+  priority: string;
+}
+
+export type TodoStatus = "pending" | "in_progress" | "completed" | "cancelled";
+
+/** The `todo.updated` event's properties. */
+export const EVENT_TODO_UPDATED = "todo.updated";
 
 /** `GET /session/status` values; sessions missing from the map are idle. */
 export type SessionStatus =
@@ -80,7 +114,9 @@ export interface UserMessage {
   role: "user";
   time: { created: number };
   agent?: string;
-  model?: { providerID: string; modelID: string };
+  model?: { providerID: string; modelID: string; variant?: string };
+  /** What the turn this prompt started changed; set once the turn is done. */
+  summary?: { title?: string; body?: string; diffs: FileDiff[] };
 }
 
 export interface AssistantMessage {
@@ -235,6 +271,8 @@ export interface ModelInfo {
   providerID?: string;
   name: string;
   status?: string;
+  /** Token limits: the context window and the longest reply. */
+  limit?: { context: number; input?: number; output: number };
 }
 
 export interface ProviderInfo {

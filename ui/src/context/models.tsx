@@ -23,6 +23,8 @@ export interface ModelChoice {
   modelID: string;
   label: string;
   provider: string;
+  /** Token limits, when the server knows them. */
+  limit?: { context: number; input?: number; output: number };
 }
 
 interface ModelsValue {
@@ -34,6 +36,8 @@ interface ModelsValue {
   /** The chosen agent's name, or "" for the server's default. */
   agent: Accessor<string>;
   setAgent: Setter<string>;
+  /** Any model the server lists (deprecated ones too), for figures about past replies. */
+  find(providerID: string | undefined, modelID: string | undefined): ModelChoice | undefined;
   /** The body fields for the current choice. */
   promptOptions(): { model?: { providerID: string; modelID: string }; agent?: string };
 }
@@ -45,12 +49,14 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
   const [agents, setAgents] = createSignal<Agent[]>([]);
   const [model, setModel] = createSignal("");
   const [agent, setAgent] = createSignal("");
+  const [catalog, setCatalog] = createSignal<Map<string, ModelChoice>>(new Map());
   let shown: Connection | undefined;
 
   useResync((connection) => {
     if (connection !== shown) {
       shown = connection;
       setModels([]);
+      setCatalog(new Map());
       setAgents([]);
       setModel("");
       setAgent("");
@@ -59,21 +65,30 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
       (answer) => {
         if (connection.disposed) return;
         const choices: ModelChoice[] = [];
+        const all = new Map<string, ModelChoice>();
         for (const provider of answer.providers ?? []) {
           for (const info of Object.values(provider.models ?? {})) {
-            if (info.status === "deprecated") continue;
-            choices.push({
+            const choice: ModelChoice = {
               key: `${provider.id}/${info.id}`,
               providerID: provider.id,
               modelID: info.id,
               label: info.name || info.id,
               provider: provider.name || provider.id,
-            });
+              ...(info.limit && typeof info.limit.context === "number"
+                ? { limit: info.limit }
+                : {}),
+            };
+            all.set(choice.key, choice);
+            if (info.status !== "deprecated") choices.push(choice);
           }
         }
         setModels(choices);
+        setCatalog(all);
       },
-      () => setModels([]),
+      () => {
+        setModels([]);
+        setCatalog(new Map());
+      },
     );
     connection.client.agents().then(
       (answer) => {
@@ -91,6 +106,8 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
     setModel,
     agent,
     setAgent,
+    find: (providerID, modelID) =>
+      providerID && modelID ? catalog().get(`${providerID}/${modelID}`) : undefined,
     promptOptions() {
       const options: { model?: { providerID: string; modelID: string }; agent?: string } = {};
       const chosen = models().find((choice) => choice.key === model());

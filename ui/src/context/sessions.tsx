@@ -1,8 +1,9 @@
 /**
- * The sessions of the server in use: the list, which are busy, and what the agent is
- * waiting for (permission requests and questions). Everything is fetched when the
- * server changes and after the event stream reconnects, and kept current by events in
- * between; nothing here polls.
+ * The sessions of the server in use: the list (sub-agent sessions by parent), which are
+ * busy, and what the agent is waiting for (permission requests and questions). Everything
+ * is fetched when the server changes and after the event stream reconnects, and kept
+ * current by events in between; nothing here polls. Also the session-wide actions that
+ * answer with the updated or new session: revert, unrevert, fork.
  */
 
 import {
@@ -40,6 +41,8 @@ interface SessionsState {
 interface SessionsValue {
   /** Top-level, unarchived sessions, most recently updated first. */
   list: Accessor<Session[]>;
+  /** The unarchived sub-agent sessions a session started, most recently updated first. */
+  children(parentID: string): Session[];
   get(id: string): Session | undefined;
   /** The first fetch for this server has answered. */
   loaded: Accessor<boolean>;
@@ -53,6 +56,18 @@ interface SessionsValue {
   create(): Promise<Session>;
   rename(id: string, title: string): Promise<void>;
   remove(id: string): Promise<void>;
+  /** Undo a session from a message on (`POST /revert`); the files are restored on the server. */
+  revert(id: string, point: { messageID: string; partID?: string }): Promise<Session>;
+  /** Bring back everything reverted (`POST /unrevert`). */
+  unrevert(id: string): Promise<Session>;
+  /** A new session with the messages before `messageID`, or all of them without. */
+  fork(id: string, messageID?: string): Promise<Session>;
+  /**
+   * Text for a session's prompt box, handed over to its chat when it opens (a fork of a
+   * prompt starts with that prompt to edit); `takeDraft` returns it once.
+   */
+  setDraft(id: string, text: string): void;
+  takeDraft(id: string): string | undefined;
   /** Set a session's state ahead of the server's event (busy as soon as a prompt is sent). */
   setStatus(id: string, status: SessionStatus): void;
   replyPermission(request: PermissionRequest, reply: PermissionReply): Promise<void>;
@@ -202,8 +217,26 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
   const list = createMemo(() =>
     Object.values(state.sessions)
       .filter((session) => !session.parentID && !session.time.archived)
-      .sort((a, b) => b.time.updated - a.time.updated || (a.id < b.id ? 1 : -1)),
+      .sort(newestFirst),
   );
+  const byParent = createMemo(() => {
+    const groups = new Map<string, Session[]>();
+    for (const session of Object.values(state.sessions)) {
+      if (!session.parentID || session.time.archived) continue;
+      const group = groups.get(session.parentID) ?? [];
+      group.push(session);
+      groups.set(session.parentID, group);
+    }
+    for (const group of groups.values()) group.sort(newestFirst);
+    return groups;
+  });
+  const drafts = new Map<string, string>();
+  const keep = (session: Session) => {
+    if (session && typeof session.id === "string") {
+      setState("sessions", session.id, reconcile(session));
+    }
+    return session;
+  };
 
   const client = () => {
     const current = connection();
@@ -213,6 +246,7 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
 
   const value: SessionsValue = {
     list,
+    children: (parentID) => byParent().get(parentID) ?? [],
     get: (id) => state.sessions[id],
     loaded,
     problem,
@@ -245,6 +279,17 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
       await client().deleteSession(id);
       forget(id);
     },
+    revert: async (id, point) => keep(await client().revert(id, point)),
+    unrevert: async (id) => keep(await client().unrevert(id)),
+    fork: async (id, messageID) => keep(await client().fork(id, messageID)),
+    setDraft: (id, text) => {
+      drafts.set(id, text);
+    },
+    takeDraft: (id) => {
+      const text = drafts.get(id);
+      drafts.delete(id);
+      return text;
+    },
     setStatus: (id, status) => setState("status", id, reconcile({ ...status })),
     async replyPermission(request, reply) {
       await client().replyPermission(request.id, reply);
@@ -264,6 +309,10 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
     },
   };
   return <SessionsContext.Provider value={value}>{props.children}</SessionsContext.Provider>;
+}
+
+function newestFirst(a: Session, b: Session): number {
+  return b.time.updated - a.time.updated || (a.id < b.id ? 1 : -1);
 }
 
 export function useSessions(): SessionsValue {
