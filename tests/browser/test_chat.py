@@ -128,7 +128,7 @@ def test_markdown_reasoning_and_permission_allowed(
     expect(card).to_have_count(0)
     tool = page.locator("details.tool-card").last
     expect(tool).to_have_attribute("data-status", "completed", timeout=15_000)
-    expect(tool.locator("summary")).to_contain_text("bash")
+    expect(tool.locator("summary")).to_contain_text("Ran echo allowed-$((40+2))")
     tool.locator("summary").click()
     expect(tool.locator(".tool-body")).to_contain_text("allowed-42")
     expect(last_reply(page)).to_contain_text(REPLY, timeout=15_000)

@@ -11,6 +11,13 @@ import { ProblemBox } from "./problem-box";
 
 const MAX_HEIGHT_PX = 280;
 
+/** What the page may do to the prompt box. */
+export interface PromptHandle {
+  text(): string;
+  setText(text: string): void;
+  focus(): void;
+}
+
 export function PromptBox(props: {
   busy: boolean;
   disabled?: boolean;
@@ -18,6 +25,8 @@ export function PromptBox(props: {
   onStop: () => Promise<void>;
   /** Focus the box when it appears. */
   autofocus?: boolean;
+  /** Hands the page a way to fill the box (a reverted prompt comes back into it). */
+  control?: (handle: PromptHandle) => void;
 }): JSX.Element {
   const models = useModels();
   const [text, setText] = createSignal("");
@@ -31,6 +40,14 @@ export function PromptBox(props: {
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, MAX_HEIGHT_PX)}px`;
   };
+  props.control?.({
+    text,
+    setText(value) {
+      setText(value);
+      queueMicrotask(fit);
+    },
+    focus: () => input?.focus(),
+  });
   onMount(() => {
     if (props.autofocus) input?.focus();
   });

@@ -1,17 +1,20 @@
 /**
  * The sidebar: the server's sessions, newest first, each with its title, when it last
  * changed and whether the agent is working in it; "New session"; rename in place and
- * delete after a confirmation.
+ * delete after a confirmation. Sub-agent sessions (those with a `parentID`) are nested
+ * under their parent, folded behind a count until opened (opened by themselves when the
+ * session shown is one of them).
  */
 
-import { createSignal, For, onCleanup, Show, type JSX } from "solid-js";
+import { createMemo, createSignal, For, onCleanup, Show, type JSX } from "solid-js";
 import { problemOf, type Problem } from "../api/problems";
 import type { Session } from "../api/types";
 import { Link, sessionPath, useRouter } from "../context/router";
 import { useSessions } from "../context/sessions";
 import { relativeTime } from "../lib/format";
 import { ConfirmDialog } from "./confirm-dialog";
-import { PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { ChevronIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { AgentIcon } from "./session-icons";
 import { ProblemBox } from "./problem-box";
 
 export function SessionList(props: {
@@ -102,18 +105,13 @@ export function SessionList(props: {
           <ul class="session-list" aria-label="Sessions">
             <For each={sessions.list()}>
               {(session) => (
-                <SessionItem
+                <SessionNode
                   session={session}
-                  href={sessionPath(props.serverKey, session.id)}
-                  selected={props.selected === session.id}
-                  busy={sessions.busy(session.id)}
-                  waiting={
-                    sessions.permissions(session.id).length +
-                      sessions.questions(session.id).length >
-                    0
-                  }
+                  serverKey={props.serverKey}
+                  selected={props.selected}
                   now={now()}
-                  onDelete={() => setDeleting(session)}
+                  depth={0}
+                  onDelete={setDeleting}
                   onProblem={setProblem}
                 />
               )}
@@ -134,6 +132,83 @@ export function SessionList(props: {
   );
 }
 
+/** Sub-agents nest this deep at most; deeper ones are listed at the last level. */
+const MAX_DEPTH = 4;
+
+/** A session's row and, when opened, its sub-agent sessions nested under it. */
+function SessionNode(props: {
+  session: Session;
+  serverKey: string;
+  selected: string | undefined;
+  now: number;
+  depth: number;
+  onDelete: (session: Session) => void;
+  onProblem: (problem: Problem | null) => void;
+}): JSX.Element {
+  const sessions = useSessions();
+  const children = createMemo(() =>
+    props.depth < MAX_DEPTH ? sessions.children(props.session.id) : [],
+  );
+  /** Whether the session shown is below this one (then it opens by itself). */
+  const holdsSelected = createMemo(() => {
+    let current = props.selected ? sessions.get(props.selected) : undefined;
+    for (let hops = 0; current?.parentID && hops < 32; hops++) {
+      if (current.parentID === props.session.id) return true;
+      current = sessions.get(current.parentID);
+    }
+    return false;
+  });
+  const [chosen, setChosen] = createSignal<boolean>();
+  const expanded = () => chosen() ?? holdsSelected();
+  const busyBelow = () => children().some((child) => sessions.busy(child.id));
+  return (
+    <>
+      <SessionItem
+        session={props.session}
+        href={sessionPath(props.serverKey, props.session.id)}
+        selected={props.selected === props.session.id}
+        busy={sessions.busy(props.session.id)}
+        waiting={
+          sessions.permissions(props.session.id).length +
+            sessions.questions(props.session.id).length >
+          0
+        }
+        now={props.now}
+        depth={props.depth}
+        subagents={children().length}
+        subagentsBusy={busyBelow()}
+        expanded={expanded()}
+        onToggle={() => setChosen(!expanded())}
+        onDelete={() => props.onDelete(props.session)}
+        onProblem={props.onProblem}
+      />
+      <Show when={expanded() && children().length > 0}>
+        <li class="session-children">
+          <ul
+            id={`subagents-${props.session.id}`}
+            class="session-sublist"
+            aria-label={`Sub-agents of ${props.session.title}`}
+          >
+            <For each={children()}>
+              {(child) => (
+                <SessionNode
+                  session={child}
+                  serverKey={props.serverKey}
+                  selected={props.selected}
+                  now={props.now}
+                  depth={props.depth + 1}
+                  onDelete={props.onDelete}
+                  onProblem={props.onProblem}
+                />
+              )}
+            </For>
+          </ul>
+        </li>
+      </Show>
+    </>
+  );
+}
+
 function SessionItem(props: {
   session: Session;
   href: string;
@@ -141,6 +216,12 @@ function SessionItem(props: {
   busy: boolean;
   waiting: boolean;
   now: number;
+  depth: number;
+  /** How many sub-agent sessions it has. */
+  subagents: number;
+  subagentsBusy: boolean;
+  expanded: boolean;
+  onToggle: () => void;
   onDelete: () => void;
   onProblem: (problem: Problem | null) => void;
 }): JSX.Element {
@@ -176,6 +257,7 @@ function SessionItem(props: {
   return (
     <li
       class="session-item"
+      classList={{ subagent: props.depth > 0 }}
       aria-current={props.selected ? "page" : undefined}
       aria-label={props.session.title}
       data-state={state()}
@@ -210,6 +292,22 @@ function SessionItem(props: {
           }}
           onBlur={() => void finishRename(true)}
         />
+      </Show>
+      <Show when={!editing() && props.subagents > 0}>
+        <button
+          type="button"
+          class="subagent-toggle"
+          classList={{ busy: props.subagentsBusy }}
+          aria-expanded={props.expanded}
+          aria-controls={`subagents-${props.session.id}`}
+          aria-label={`${props.expanded ? "Hide" : "Show"} ${props.subagents} sub-agent${props.subagents === 1 ? "" : "s"}`}
+          title={`${props.subagents} sub-agent session${props.subagents === 1 ? "" : "s"}`}
+          onClick={() => props.onToggle()}
+        >
+          <ChevronIcon />
+          <AgentIcon />
+          <span>{props.subagents}</span>
+        </button>
       </Show>
       <Show when={!editing()}>
         <span class="session-actions">

@@ -7,7 +7,7 @@
  * a streamed word re-renders one text block and nothing else.
  */
 
-import { createMemo, For, Match, Show, Switch, type JSX } from "solid-js";
+import { For, Match, Show, Switch, type JSX } from "solid-js";
 import type {
   AssistantMessage,
   FilePart,
@@ -17,10 +17,15 @@ import type {
   TextPart,
   ToolPart,
 } from "../api/types";
-import { costText, durationText, oneLine, tokenSummary, toolSummary } from "../lib/format";
+import { costText, durationText, tokenSummary } from "../lib/format";
+import { messageDirectory, type Grouping } from "../lib/tools";
 import type { Transcript } from "../lib/transcript";
+import { useChatActions } from "../context/chat";
 import { ChevronIcon } from "./icons";
 import { Markdown } from "./markdown";
+import { UserMessageActions } from "./message-actions";
+import { TurnFooter } from "./turn-footer";
+import { createExploreGrouping, groupingOf, ToolSlot } from "./tools/explored";
 
 export function TranscriptView(props: { transcript: Transcript }): JSX.Element {
   return (
@@ -44,19 +49,12 @@ function MessageView(props: { transcript: Transcript; id: string }): JSX.Element
               {(partId) => <UserPart part={props.transcript.part[partId]} />}
             </For>
           </div>
+          <UserMessageActions id={props.id} />
         </li>
       </Match>
       <Match when={info()?.role === "assistant"}>
         <li class="message assistant" aria-label="Assistant" data-message-id={props.id}>
-          <For each={partIds()}>
-            {(partId, index) => (
-              <PartView
-                part={props.transcript.part[partId]}
-                first={index() === 0}
-                last={index() === partIds().length - 1}
-              />
-            )}
-          </For>
+          <AssistantParts transcript={props.transcript} id={props.id} />
           <AssistantFooter info={info() as AssistantMessage} />
         </li>
       </Match>
@@ -79,7 +77,46 @@ function UserPart(props: { part: Part | undefined }): JSX.Element {
   );
 }
 
-function PartView(props: { part: Part | undefined; first: boolean; last: boolean }): JSX.Element {
+/** An assistant message's parts, runs of exploration calls grouped (`tools/explored.tsx`). */
+function AssistantParts(props: { transcript: Transcript; id: string }): JSX.Element {
+  const partIds = () => props.transcript.parts[props.id] ?? [];
+  const root = () => messageDirectory(props.transcript.messages[props.id]);
+  const grouping = createExploreGrouping(props.transcript, () => props.id);
+  // The last step's figures are the message's own (a patch or snapshot part may follow).
+  const lastStep = () => {
+    const ids = partIds();
+    for (let at = ids.length - 1; at >= 0; at--) {
+      if (props.transcript.part[ids[at]!]?.type === "step-finish") return at;
+    }
+    return ids.length - 1;
+  };
+  return (
+    <For each={partIds()}>
+      {(partId, index) => {
+        const role = groupingOf(grouping, () => partId);
+        return (
+          <PartView
+            part={props.transcript.part[partId]}
+            first={index() === 0}
+            last={index() >= lastStep()}
+            grouping={role()}
+            transcript={props.transcript}
+            root={root()}
+          />
+        );
+      }}
+    </For>
+  );
+}
+
+function PartView(props: {
+  part: Part | undefined;
+  first: boolean;
+  last: boolean;
+  grouping: Grouping;
+  transcript: Transcript;
+  root: string | undefined;
+}): JSX.Element {
   return (
     <Switch>
       <Match when={props.part?.type === "text" && props.part}>
@@ -89,7 +126,14 @@ function PartView(props: { part: Part | undefined; first: boolean; last: boolean
         {(part) => <ReasoningView part={part() as ReasoningPart} />}
       </Match>
       <Match when={props.part?.type === "tool" && props.part}>
-        {(part) => <ToolCard part={part() as ToolPart} />}
+        {(part) => (
+          <ToolSlot
+            part={part() as ToolPart}
+            grouping={props.grouping}
+            transcript={props.transcript}
+            root={props.root}
+          />
+        )}
       </Match>
       <Match when={props.part?.type === "step-start" && !props.first}>
         <div class="step-divider" role="separator" aria-label="Next step" />
@@ -138,75 +182,6 @@ function ReasoningView(props: { part: ReasoningPart }): JSX.Element {
   );
 }
 
-const TOOL_STATUS = {
-  pending: "Waiting",
-  running: "Running",
-  completed: "Done",
-  error: "Failed",
-} as const;
-
-function ToolCard(props: { part: ToolPart }): JSX.Element {
-  const state = () => props.part.state;
-  const summary = () => {
-    const current = state();
-    const title = "title" in current && current.title ? current.title : "";
-    return oneLine(title || toolSummary(current.input));
-  };
-  const output = () => {
-    const current = state();
-    if (current.status === "completed") return current.output;
-    if (current.status === "error") return current.error;
-    const streamed = current.status === "running" ? current.metadata?.output : undefined;
-    return typeof streamed === "string" ? streamed : "";
-  };
-  const took = createMemo(() => {
-    const current = state();
-    return current.status === "completed" || current.status === "error"
-      ? durationText(current.time.end - current.time.start)
-      : "";
-  });
-  return (
-    <details class="tool-card" data-status={state().status}>
-      <summary>
-        <ChevronIcon />
-        <span class="tool-dot" aria-hidden="true" />
-        <span class="tool-name">{props.part.tool}</span>
-        <span class="tool-input mono" title={toolSummary(state().input)}>
-          {summary()}
-        </span>
-        <span class="tool-status">
-          {TOOL_STATUS[state().status]}
-          <Show when={took()}>
-            <span class="muted"> · {took()}</span>
-          </Show>
-        </span>
-      </summary>
-      <div class="tool-body">
-        <Show when={toolSummary(state().input)}>
-          <div class="tool-section">
-            <span class="tool-label">Input</span>
-            <pre class="tool-pre">{inputText(state().input)}</pre>
-          </div>
-        </Show>
-        <div class="tool-section">
-          <span class="tool-label">{state().status === "error" ? "Error" : "Output"}</span>
-          <Show when={output()} fallback={<p class="muted">No output yet.</p>}>
-            <pre class="tool-pre" classList={{ "tool-error": state().status === "error" }}>
-              {output()}
-            </pre>
-          </Show>
-        </div>
-      </div>
-    </details>
-  );
-}
-
-function inputText(input: Record<string, unknown>): string {
-  const command = input.command;
-  if (typeof command === "string" && Object.keys(input).length <= 2) return command;
-  return JSON.stringify(input, null, 2);
-}
-
 function StepFinish(props: { part: StepFinishPart }): JSX.Element {
   const figures = () =>
     [tokenSummary(props.part.tokens), costText(props.part.cost)].filter(Boolean).join(" · ");
@@ -244,6 +219,7 @@ function AssistantFooter(props: { info: AssistantMessage }): JSX.Element {
     return parts.join(" · ");
   };
   const error = () => props.info.error;
+  const inChat = useChatActions() !== undefined;
   return (
     <>
       <Show when={error()}>
@@ -260,8 +236,16 @@ function AssistantFooter(props: { info: AssistantMessage }): JSX.Element {
           </p>
         )}
       </Show>
-      <Show when={done()}>
-        <p class="message-meta">{details()}</p>
+      {/* In a chat, the turn's summary under its last message; elsewhere this message's. */}
+      <Show
+        when={inChat}
+        fallback={
+          <Show when={done()}>
+            <p class="message-meta">{details()}</p>
+          </Show>
+        }
+      >
+        <TurnFooter info={props.info} />
       </Show>
     </>
   );

@@ -6,7 +6,6 @@ import {
   oneLine,
   relativeTime,
   tokenSummary,
-  toolSummary,
 } from "./format";
 
 describe("format", () => {
@@ -36,11 +35,7 @@ describe("format", () => {
     expect(durationText(125_000)).toBe("2 min 5 s");
   });
 
-  it("summarizes a tool's input by its most telling field", () => {
-    expect(toolSummary({ command: "ls -la", description: "List" })).toBe("ls -la");
-    expect(toolSummary({ filePath: "/a/b.ts" })).toBe("/a/b.ts");
-    expect(toolSummary({ other: 1 })).toBe('{"other":1}');
-    expect(toolSummary({})).toBe("");
+  it("puts a text on one short line", () => {
     expect(oneLine("a\n  b", 10)).toBe("a b");
     expect(oneLine("x".repeat(20), 5)).toBe("xxxx…");
   });

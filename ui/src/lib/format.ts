@@ -1,4 +1,4 @@
-/** Small wordings shared by the views: times, token counts, costs, tool inputs. */
+/** Small wordings shared by the views: times, token counts, costs, one-line texts. */
 
 import type { Tokens } from "../api/types";
 
@@ -51,19 +51,6 @@ export function durationText(ms: number): string {
   const minutes = Math.floor(ms / MINUTE);
   const seconds = Math.round((ms % MINUTE) / 1000);
   return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
-
-const INPUT_KEYS = ["command", "filePath", "path", "pattern", "url", "query", "description"];
-
-/** One line on what a tool was asked to do: its command, file, pattern or URL. */
-export function toolSummary(input: Record<string, unknown> | undefined): string {
-  if (!input) return "";
-  for (const key of INPUT_KEYS) {
-    const value = input[key];
-    if (typeof value === "string" && value.trim() !== "") return oneLine(value);
-  }
-  const text = JSON.stringify(input);
-  return text === "{}" ? "" : oneLine(text);
 }
 
 /** Collapse whitespace and cut to `max` characters. */
