@@ -219,3 +219,13 @@ class TestAttachments:
         payload = {"messages": [{"role": "user", "content": content}], "tools": [{}]}
         assert script.next_turn(payload, demo=True).text == "I received: an image (image/jpeg)."
         assert script.next_turn(payload).text == REPLY
+
+
+def test_demo_titles_come_from_the_prompt() -> None:
+    """The demo names a session after its first words; tests keep the fixed title."""
+    messages = [
+        {"role": "system", "content": "You are a title generator"},
+        {"role": "user", "content": "please improve the greeting in hello.py today, thanks"},
+    ]
+    assert script.title_for(messages, demo=True) == "Please improve the greeting in hello.py"
+    assert script.title_for(messages) == DEFAULT_TITLE

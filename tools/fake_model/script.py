@@ -148,10 +148,17 @@ def is_title_request(payload: dict[str, Any]) -> bool:
     return "title" in json.dumps(messages[:1]).lower() and not payload.get("tools")
 
 
-def title_for(messages: list[dict[str, Any]]) -> str:
-    """The title a ``[title:...]`` marker asks for, or the default."""
+def title_for(messages: list[dict[str, Any]], *, demo: bool = False) -> str:
+    """The title a ``[title:...]`` marker asks for; else, in the demo, the prompt's first
+    words (as a real model's title would read), and otherwise ``DEFAULT_TITLE``."""
     named = _TITLE.search(json.dumps(messages))
-    return named["title"] if named else DEFAULT_TITLE
+    if named:
+        return named["title"]
+    words = re.sub(r"\[[^\]]*\]", " ", last_user_text(messages)).split()
+    if demo and words:
+        title = " ".join(words[:6]).rstrip(".,;:!?")
+        return title[:1].upper() + title[1:]
+    return DEFAULT_TITLE
 
 
 def last_user_content(messages: list[dict[str, Any]]) -> Any:
@@ -273,7 +280,7 @@ def next_turn(payload: dict[str, Any], *, demo: bool = False) -> Turn:
     """What the model answers to one chat-completions request."""
     messages = payload.get("messages", [])
     if is_title_request(payload):
-        return Turn(text=title_for(messages))
+        return Turn(text=title_for(messages, demo=demo))
     text = last_user_text(messages)
     results = tool_results(messages)
     found = attachments_of(last_user_content(messages))
