@@ -2,13 +2,14 @@
 
 import type { JSX } from "solid-js";
 
-function Icon(props: { children: JSX.Element; class?: string }): JSX.Element {
+/** The frame every line icon of the app is drawn in (here, `session-icons.tsx`, `tools/tool-icons.tsx`). */
+export function Icon(props: { children: JSX.Element; class?: string; size?: number }): JSX.Element {
   return (
     <svg
       class={`icon ${props.class ?? ""}`}
       viewBox="0 0 24 24"
-      width="16"
-      height="16"
+      width={props.size ?? 16}
+      height={props.size ?? 16}
       fill="none"
       stroke="currentColor"
       stroke-width="2"

@@ -4,25 +4,7 @@
  */
 
 import type { JSX } from "solid-js";
-
-function Icon(props: { children: JSX.Element }): JSX.Element {
-  return (
-    <svg
-      class="icon"
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-    >
-      {props.children}
-    </svg>
-  );
-}
+import { Icon } from "./icons";
 
 export const UndoIcon = () => (
   <Icon>

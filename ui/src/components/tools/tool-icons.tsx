@@ -2,23 +2,13 @@
 
 import { Match, Switch, type JSX } from "solid-js";
 import type { ToolFamily } from "../../lib/tools";
+import { Icon } from "../icons";
 
 function Svg(props: { children: JSX.Element }): JSX.Element {
   return (
-    <svg
-      class="icon tool-icon"
-      viewBox="0 0 24 24"
-      width="15"
-      height="15"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-    >
+    <Icon class="tool-icon" size={15}>
       {props.children}
-    </svg>
+    </Icon>
   );
 }
 
