@@ -55,8 +55,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def model_config(model_url: str, permission: dict[str, object] | None = None) -> str:
-    """OPENCODE_CONFIG_CONTENT pointing OpenCode at an OpenAI-compatible model."""
+def model_config(
+    model_url: str,
+    permission: dict[str, object] | None = None,
+    *,
+    all_providers: bool = False,
+) -> str:
+    """OPENCODE_CONFIG_CONTENT pointing OpenCode at an OpenAI-compatible model.
+
+    Like ``make run``'s demo, only the fake provider is enabled, unless ``all_providers``
+    (then OpenCode also lists its whole catalogue, nearly all of it without credentials).
+    """
     config: dict[str, object] = {
         "model": "fake/fake-model",
         "small_model": "fake/fake-model",
@@ -72,11 +81,23 @@ def model_config(model_url: str, permission: dict[str, object] | None = None) ->
                         # So OpenCode passes images and PDFs on instead of refusing them.
                         "attachment": True,
                         "modalities": {"input": ["text", "image", "pdf"], "output": ["text"]},
-                    }
+                        # Thinking efforts, for the model picker's variant control.
+                        "variants": {
+                            "low": {"reasoningEffort": "low"},
+                            "high": {"reasoningEffort": "high"},
+                        },
+                    },
+                    # A second model, so that choosing one is observable in what it receives.
+                    "fake-model-2": {
+                        "name": "Fake model two",
+                        "limit": {"context": 64000, "output": 4096},
+                    },
                 },
             }
         },
     }
+    if not all_providers:
+        config["enabled_providers"] = ["fake"]
     if permission:
         config["permission"] = permission
     return json.dumps(config)
@@ -93,12 +114,14 @@ class OpenCodeServer:
         password: str | None = None,
         permission: dict[str, object] | None = None,
         log_path: Path | None = None,
+        all_providers: bool = False,
     ):
         self.port = port or free_port()
         self.password = password
         self.model_url = model_url
         self.permission = permission
         self.log_path = log_path
+        self.all_providers = all_providers
         self.root = Path(tempfile.mkdtemp(prefix="opencode-"))
         self.project = self.root / "project"
         self.process: subprocess.Popen[bytes] | None = None
@@ -120,7 +143,9 @@ class OpenCodeServer:
             "XDG_CACHE_HOME": str(home / ".cache"),
             "TERM": "xterm-256color",
             "SHELL": "/bin/bash",
-            "OPENCODE_CONFIG_CONTENT": model_config(self.model_url, self.permission),
+            "OPENCODE_CONFIG_CONTENT": model_config(
+                self.model_url, self.permission, all_providers=self.all_providers
+            ),
             **OFFLINE,
         }
         if self.password is not None:

@@ -49,7 +49,7 @@ if [ -z "${MODEL:-}" ]; then
   # command, one that asks permission, an edit, a markdown answer); plain chat a sentence.
   (cd "$here" && exec "$PYTHON" -m tools.fake_model --port "$DEMO_MODEL_PORT" --demo) &
   pids+=($!)
-  export OPENCODE_CONFIG_CONTENT="{\"model\":\"demo/demo-model\",\"small_model\":\"demo/demo-model\",\"enabled_providers\":[\"demo\"],\"permission\":{\"bash\":{\"*\":\"allow\",\"rm *\":\"ask\"}},\"provider\":{\"demo\":{\"name\":\"Demo (offline)\",\"npm\":\"@ai-sdk/openai-compatible\",\"options\":{\"baseURL\":\"http://127.0.0.1:$DEMO_MODEL_PORT/v1\",\"apiKey\":\"demo\"},\"models\":{\"demo-model\":{\"name\":\"Demo model\",\"limit\":{\"context\":128000,\"output\":8192},\"attachment\":true,\"modalities\":{\"input\":[\"text\",\"image\",\"pdf\"],\"output\":[\"text\"]}}}}}}"
+  export OPENCODE_CONFIG_CONTENT="{\"model\":\"demo/demo-model\",\"small_model\":\"demo/demo-model\",\"enabled_providers\":[\"demo\"],\"permission\":{\"bash\":{\"*\":\"allow\",\"rm *\":\"ask\"}},\"provider\":{\"demo\":{\"name\":\"Demo (offline)\",\"npm\":\"@ai-sdk/openai-compatible\",\"options\":{\"baseURL\":\"http://127.0.0.1:$DEMO_MODEL_PORT/v1\",\"apiKey\":\"demo\"},\"models\":{\"demo-model\":{\"name\":\"Demo model\",\"limit\":{\"context\":128000,\"output\":8192},\"attachment\":true,\"modalities\":{\"input\":[\"text\",\"image\",\"pdf\"],\"output\":[\"text\"]},\"variants\":{\"low\":{\"reasoningEffort\":\"low\"},\"high\":{\"reasoningEffort\":\"high\"}}}}}}}"
   # Keep the demo's sessions apart from the user's own OpenCode data.
   export XDG_DATA_HOME=$here/.run/home/data XDG_STATE_HOME=$here/.run/home/state
 else

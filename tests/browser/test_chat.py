@@ -27,7 +27,8 @@ from tools.fake_model import HOSTILE_REPLY, MARKDOWN_REPLY, REPLY
 pytestmark = pytest.mark.browser
 
 CHAT = "Chat sandbox"
-SESSION_URL = re.compile(r"#/s/http%3A%2F%2F127\.0\.0\.1%3A\d+/ses_\w+$")
+# The server is named by its short id (see ui/src/lib/routes.ts serverShortId).
+SESSION_URL = re.compile(r"#/s/[0-9a-z]{7}/ses_\w+$")
 
 
 def open_chat(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
@@ -202,7 +203,8 @@ def test_rename_and_delete_a_session(context: BrowserContext, page: Page, sandbo
     sessions = page.get_by_role("list", name="Sessions")
     item = sessions.get_by_role("listitem").filter(has=page.locator(f"a[href$='{session_id}']"))
     item.hover()
-    item.get_by_role("button", name="Rename session").click()
+    item.get_by_role("button", name="Session actions").click()
+    page.get_by_role("menuitem", name="Rename").click()
     title = page.get_by_label("Session title")
     title.fill("Renamed by a test")
     title.press("Enter")
@@ -214,12 +216,14 @@ def test_rename_and_delete_a_session(context: BrowserContext, page: Page, sandbo
 
     renamed = sessions.get_by_role("listitem", name="Renamed by a test")
     renamed.hover()
-    renamed.get_by_role("button", name="Delete session").click()
+    renamed.get_by_role("button", name="Session actions").click()
+    page.get_by_role("menuitem", name="Delete").click()
     dialog = page.get_by_role("dialog", name="Delete “Renamed by a test”?")
     dialog.get_by_role("button", name="Cancel").click()
     expect(renamed).to_be_visible()
     renamed.hover()
-    renamed.get_by_role("button", name="Delete session").click()
+    renamed.get_by_role("button", name="Session actions").click()
+    page.get_by_role("menuitem", name="Delete").click()
     dialog.get_by_role("button", name="Delete").click()
     expect(renamed).to_have_count(0)
     expect(page).to_have_url(re.compile(r"#/$"))

@@ -5,20 +5,28 @@
  */
 
 import type { JSX } from "solid-js";
+import { PaletteHost } from "./components/palette-host";
 import { Shell } from "./components/shell";
 import { ConfigProvider } from "./context/config";
 import { ConnectionProvider } from "./context/connection";
+import { FilesProvider } from "./context/files";
 import { HealthProvider } from "./context/health";
 import { ModelsProvider } from "./context/models";
+import { NotificationsProvider } from "./context/notifications";
+import { PaletteProvider } from "./context/palette";
+import { PromptDataProvider } from "./context/prompt";
 import { RouterProvider, Routes, SESSION_ROUTE, useRouter, type Route } from "./context/router";
 import { ServersProvider, useServers } from "./context/servers";
 import { SessionsProvider } from "./context/sessions";
 import { TerminalProvider } from "./context/terminal";
+import { ThemeProvider } from "./context/theme";
 import { AboutPage } from "./pages/about";
 import { HomePage } from "./pages/home";
+import { PreferencesPage } from "./pages/preferences";
 import { ServerFormPage } from "./pages/server-form";
 import { ServersPage } from "./pages/servers";
 import { SettingsLayout } from "./pages/settings";
+import { ShortcutsPage } from "./pages/shortcuts";
 
 const HOME = "/";
 const SERVERS = "/settings/servers";
@@ -64,6 +72,22 @@ const ROUTES: Route[] = [
     ),
   },
   {
+    path: "/settings/preferences",
+    component: () => (
+      <SettingsLayout section="preferences" back={HOME}>
+        <PreferencesPage />
+      </SettingsLayout>
+    ),
+  },
+  {
+    path: "/settings/shortcuts",
+    component: () => (
+      <SettingsLayout section="shortcuts" back={HOME}>
+        <ShortcutsPage />
+      </SettingsLayout>
+    ),
+  },
+  {
     path: "/settings/about",
     component: () => (
       <SettingsLayout section="about" back={HOME}>
@@ -86,24 +110,35 @@ function FirstRun(): JSX.Element {
 export function App(): JSX.Element {
   return (
     <RouterProvider>
-      <ConfigProvider>
-        <ServersProvider>
-          <HealthProvider>
-            <ConnectionProvider>
-              <SessionsProvider>
-                <ModelsProvider>
-                  <TerminalProvider>
-                    <FirstRun />
-                    <Shell>
-                      <Routes routes={ROUTES} fallback={<HomePage />} />
-                    </Shell>
-                  </TerminalProvider>
-                </ModelsProvider>
-              </SessionsProvider>
-            </ConnectionProvider>
-          </HealthProvider>
-        </ServersProvider>
-      </ConfigProvider>
+      <ThemeProvider>
+        <ConfigProvider>
+          <ServersProvider>
+            <HealthProvider>
+              <ConnectionProvider>
+                <SessionsProvider>
+                  <NotificationsProvider>
+                    <ModelsProvider>
+                      <PromptDataProvider>
+                        <TerminalProvider>
+                          <FilesProvider>
+                            <PaletteProvider>
+                              <FirstRun />
+                              <Shell>
+                                <Routes routes={ROUTES} fallback={<HomePage />} />
+                              </Shell>
+                              <PaletteHost />
+                            </PaletteProvider>
+                          </FilesProvider>
+                        </TerminalProvider>
+                      </PromptDataProvider>
+                    </ModelsProvider>
+                  </NotificationsProvider>
+                </SessionsProvider>
+              </ConnectionProvider>
+            </HealthProvider>
+          </ServersProvider>
+        </ConfigProvider>
+      </ThemeProvider>
     </RouterProvider>
   );
 }

@@ -6,19 +6,30 @@
 import { DEFAULT_PROXY_PATH, proxyFetch, proxyJson, type RequestOptions } from "./http";
 import type {
   Agent,
+  CommandBody,
+  CommandInfo,
+  FileContent,
   FileDiff,
+  FileNode,
+  FileStatusEntry,
   Health,
+  LspStatus,
+  McpStatus,
   MessageWithParts,
   PathInfo,
   PermissionReply,
   PermissionRequest,
   Project,
   PromptBody,
+  ProviderCatalogResponse,
   ProvidersResponse,
   Pty,
   QuestionRequest,
+  ServerConfig,
   Session,
   SessionStatus,
+  ShellBody,
+  SymbolInfo,
   Todo,
 } from "./types";
 
@@ -81,6 +92,52 @@ export interface OpenCodeClient {
   /** Any other endpoint, for what has no typed method yet. */
   json<T>(path: string, options?: RequestOptions): Promise<T>;
   fetch(path: string, options?: RequestOptions): Promise<Response>;
+  /** `GET /provider`: every provider, which are connected, and their default models. */
+  providerCatalog(options?: RequestOptions): Promise<ProviderCatalogResponse>;
+  /** `GET /config`: the server's configuration (its default model and agent). */
+  config(options?: RequestOptions): Promise<ServerConfig>;
+  /** `GET /command`: the server's slash commands (its own, the project's, MCP prompts, skills). */
+  commands(options?: RequestOptions): Promise<CommandInfo[]>;
+  /** `GET /find/file`: project files (and directories, ending in `/`) matching `query`. */
+  findFiles(query: string, options?: RequestOptions): Promise<string[]>;
+  /** `GET /find/symbol`: workspace symbols matching `query` (none without a language server). */
+  findSymbols(query: string, options?: RequestOptions): Promise<SymbolInfo[]>;
+  /** `POST /session/{id}/shell`: run a command in the session's shell; resolves when it ends. */
+  shell(id: string, body: ShellBody, options?: RequestOptions): Promise<void>;
+  /** `POST /session/{id}/command`: run a server command; resolves when its reply ends. */
+  command(id: string, body: CommandBody, options?: RequestOptions): Promise<void>;
+  /** `POST /session/{id}/summarize`: compact the session with this model. */
+  summarize(
+    id: string,
+    model: { providerID: string; modelID: string },
+    options?: RequestOptions,
+  ): Promise<void>;
+  /** `POST /session/{id}/share`: share it by link (the session, with `share.url`). */
+  share(id: string, options?: RequestOptions): Promise<Session & { share?: { url?: string } }>;
+  /** `PATCH /session/{id}`: title and archive time (`time.archived`: 0 unarchives). */
+  updateSession(
+    id: string,
+    body: { title?: string; time?: { archived?: number } },
+    options?: RequestOptions,
+  ): Promise<Session>;
+  /** `DELETE /session/{id}/share`: stop sharing it. */
+  unshare(id: string, options?: RequestOptions): Promise<Session>;
+  /** `GET /mcp`: the state of each configured MCP server, by name. */
+  mcpStatus(options?: RequestOptions): Promise<Record<string, McpStatus>>;
+  mcpConnect(name: string, options?: RequestOptions): Promise<void>;
+  mcpDisconnect(name: string, options?: RequestOptions): Promise<void>;
+  /** `GET /lsp`: the language servers running. */
+  lspStatus(options?: RequestOptions): Promise<LspStatus[]>;
+  /** `GET /pty`: the server's terminals. */
+  ptys(options?: RequestOptions): Promise<Pty[]>;
+  /** `GET /file?path=`: one folder's entries ("" for the project's top). */
+  listFiles(path: string, options?: RequestOptions): Promise<FileNode[]>;
+  /** `GET /file/content?path=`: a file's text, or base64 with its type when binary. */
+  fileContent(path: string, options?: RequestOptions): Promise<FileContent>;
+  /** `GET /vcs/status`: the project's changed files (git), with their line counts. */
+  vcsStatus(options?: RequestOptions): Promise<FileStatusEntry[]>;
+  /** `GET /file/status`: the older git status list (`path`, `added`, `removed`). */
+  fileStatus(options?: RequestOptions): Promise<FileStatusEntry[]>;
 }
 
 /** One path segment: IDs come from the server, so they are encoded, never trusted. */
@@ -164,5 +221,45 @@ export function createOpenCodeClient(
     },
     json: (path, options) => proxyJson(proxyPath, target, path, options),
     fetch: (path, options) => proxyFetch(proxyPath, target, path, options),
+    providerCatalog: (options) => call<ProviderCatalogResponse>("provider", options),
+    config: (options) => call<ServerConfig>("config", options),
+    commands: (options) => call<CommandInfo[]>("command", options),
+    findFiles: (query, options = {}) =>
+      call<string[]>("find/file", { ...options, query: { ...options.query, query, dirs: "true" } }),
+    findSymbols: (query, options = {}) =>
+      call<SymbolInfo[]>("find/symbol", { ...options, query: { ...options.query, query } }),
+    shell: async (id, body, options = {}) => {
+      await call(`session/${seg(id)}/shell`, { ...options, method: "POST", json: body });
+    },
+    command: async (id, body, options = {}) => {
+      await call(`session/${seg(id)}/command`, { ...options, method: "POST", json: body });
+    },
+    summarize: async (id, model, options = {}) => {
+      await call(`session/${seg(id)}/summarize`, { ...options, method: "POST", json: model });
+    },
+    share: (id, options = {}) =>
+      call<Session & { share?: { url?: string } }>(`session/${seg(id)}/share`, {
+        ...options,
+        method: "POST",
+      }),
+    updateSession: (id, body, options = {}) =>
+      call<Session>(`session/${seg(id)}`, { ...options, method: "PATCH", json: body }),
+    unshare: (id, options = {}) =>
+      call<Session>(`session/${seg(id)}/share`, { ...options, method: "DELETE" }),
+    mcpStatus: (options) => call<Record<string, McpStatus>>("mcp", options),
+    mcpConnect: async (name, options = {}) => {
+      await call(`mcp/${seg(name)}/connect`, { ...options, method: "POST" });
+    },
+    mcpDisconnect: async (name, options = {}) => {
+      await call(`mcp/${seg(name)}/disconnect`, { ...options, method: "POST" });
+    },
+    lspStatus: (options) => call<LspStatus[]>("lsp", options),
+    ptys: (options) => call<Pty[]>("pty", options),
+    listFiles: (path, options = {}) =>
+      call<FileNode[]>("file", { ...options, query: { ...options.query, path } }),
+    fileContent: (path, options = {}) =>
+      call<FileContent>("file/content", { ...options, query: { ...options.query, path } }),
+    vcsStatus: (options) => call<FileStatusEntry[]>("vcs/status", options),
+    fileStatus: (options) => call<FileStatusEntry[]>("file/status", options),
   };
 }

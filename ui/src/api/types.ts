@@ -62,6 +62,8 @@ export interface Session {
    * back, a new prompt drops them for good.
    */
   revert?: SessionRevert;
+  /** Set while the session is shared by link. */
+  share?: { url: string };
 }
 
 /** `Session.revert` */
@@ -223,9 +225,11 @@ export interface MessageWithParts {
 
 /** Body of `POST /session/{id}/prompt_async`. */
 export interface PromptBody {
-  parts: Array<{ type: "text"; text: string }>;
+  parts: PromptPartInput[];
   model?: { providerID: string; modelID: string };
   agent?: string;
+  /** The model's variant (thinking effort and the like); the model's own default when absent. */
+  variant?: string;
 }
 
 // ---------- permissions and questions ----------
@@ -294,7 +298,11 @@ export interface Agent {
   hidden?: boolean;
   native?: boolean;
   description?: string;
+  /** `#rrggbb` or a theme colour's name (primary, accent, success, ...). */
   color?: string;
+  /** The model this agent always uses, when pinned in its config. */
+  model?: { providerID: string; modelID: string };
+  variant?: string;
 }
 
 /** `GET /session/{id}/diff` and `GET /vcs/diff` items. */
@@ -316,4 +324,165 @@ export interface Pty {
   status: "running" | "exited";
   pid: number;
   exitCode?: number;
+}
+
+// ---------- model catalogue ----------
+
+/** One model of `GET /provider` (the fields the UI reads). */
+export interface CatalogModelInfo {
+  id: string;
+  name?: string;
+  status?: string;
+  /** Variant name → its provider options; `disabled` hides it. */
+  variants?: Record<string, { disabled?: boolean } & Record<string, unknown>>;
+  capabilities?: { reasoning?: boolean; attachment?: boolean };
+  limit?: { context: number; input?: number; output: number };
+}
+
+/** `GET /provider`: every provider the server knows, which are connected, their defaults. */
+export interface ProviderCatalogResponse {
+  all: Array<{
+    id: string;
+    name?: string;
+    /** The environment variables that would give it credentials. */
+    env?: string[];
+    models?: Record<string, CatalogModelInfo>;
+  }>;
+  /** Provider ID → its default model's ID. */
+  default: Record<string, string>;
+  /** The providers with credentials (or needing none). */
+  connected: string[];
+}
+
+/** `GET /config` (the fields the UI reads). */
+export interface ServerConfig {
+  /** `provider/model`: the model used when a prompt names none. */
+  model?: string;
+  small_model?: string;
+  /** The agent used when a prompt names none. */
+  default_agent?: string;
+  /** Whether sessions can be shared by link ("manual" when absent). */
+  share?: "manual" | "auto" | "disabled";
+}
+
+// ---------- prompt box: parts, commands, shell, search ----------
+
+/** A prompt's parts as `POST /session/{id}/prompt_async` takes them. */
+export type PromptPartInput =
+  | { type: "text"; text: string; synthetic?: boolean }
+  | FilePartInput
+  | {
+      type: "agent";
+      name: string;
+      source?: { value: string; start: number; end: number };
+    };
+
+/** A file part to send: a `file://` URL the server reads, or a `data:` URL. */
+export interface FilePartInput {
+  type: "file";
+  mime: string;
+  url: string;
+  filename?: string;
+  source?:
+    | { type: "file"; path: string; text: { value: string; start: number; end: number } }
+    | {
+        type: "symbol";
+        path: string;
+        name: string;
+        kind: number;
+        range: LineRange;
+        text: { value: string; start: number; end: number };
+      };
+}
+
+/** An LSP range: lines and characters from 0. */
+export interface LineRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** `GET /command` items: the server's slash commands. */
+export interface CommandInfo {
+  name: string;
+  description?: string;
+  agent?: string;
+  model?: string;
+  source?: "command" | "mcp" | "skill";
+  template?: string;
+  subtask?: boolean;
+  hints?: string[];
+}
+
+/** `GET /find/symbol` items (empty without a language server). */
+export interface SymbolInfo {
+  name: string;
+  kind: number;
+  location: { uri: string; range: LineRange };
+}
+
+/** Body of `POST /session/{id}/shell`. */
+export interface ShellBody {
+  agent: string;
+  command: string;
+  model?: { providerID: string; modelID: string };
+}
+
+/** Body of `POST /session/{id}/command`. */
+export interface CommandBody {
+  command: string;
+  arguments: string;
+  agent?: string;
+  /** `provider/model` */
+  model?: string;
+  variant?: string;
+  parts?: FilePartInput[];
+}
+
+// ---------- status: MCP and LSP servers ----------
+
+/** `GET /mcp` values: one MCP server's state. */
+export type McpStatus =
+  | { status: "connected" }
+  | { status: "disabled" }
+  | { status: "failed"; error: string }
+  | { status: "needs_auth" }
+  | { status: "needs_client_registration"; error?: string }
+  | { status: string; error?: string };
+
+/** `GET /lsp` items. */
+export interface LspStatus {
+  id: string;
+  name: string;
+  root: string;
+  status: "connected" | "error";
+}
+
+// ---------- files ----------
+
+/** `GET /file?path=` items: one folder's entries (a folder's `path` ends in `/`). */
+export interface FileNode {
+  name: string;
+  path: string;
+  absolute?: string;
+  type: "file" | "directory";
+  ignored?: boolean;
+}
+
+/** `GET /file/content?path=`: text, or base64 with a type for binary files. */
+export interface FileContent {
+  type?: "text" | "binary" | string;
+  content?: string;
+  encoding?: "base64" | string;
+  mimeType?: string;
+}
+
+/** `GET /vcs/status` items (`file`); `GET /file/status` names it `path`, with added/removed. */
+export interface FileStatusEntry {
+  file?: string;
+  path?: string;
+  status?: "added" | "deleted" | "modified" | string;
+  additions?: number;
+  deletions?: number;
+  added?: number;
+  removed?: number;
 }

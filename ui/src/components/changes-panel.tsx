@@ -2,20 +2,32 @@
  * "Changes": what the session changed (`GET /session/{id}/diff`) or, when it has no
  * record of its own, the project's uncommitted changes (`GET /vcs/diff?mode=git`), each
  * file with its diff (`DiffView`: highlighted, unchanged lines folded, unified or split).
- * Fetched when opened, when the server reports a new diff for the session or the session
- * goes idle, and after a reconnect.
+ * Fetched when opened and after a reconnect, and refreshed by itself whenever the server
+ * reports a change: a new diff for the session (`session.diff`), the session going idle,
+ * a file edited by the agent (`file.edited`), the watcher's changes (`file.watcher.updated`:
+ * in 1.18.33 only the repository's own files, e.g. a checkout or a commit), or a command
+ * typed in a terminal that has finished printing (OpenCode reports no changes made outside
+ * the agent). Bursts make one fetch (debounced); the refresh button stays as a fallback.
  */
 
-import { createSignal, For, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, Show, type JSX } from "solid-js";
 import type { Connection } from "../api/connection";
 import { problemOf, type Problem } from "../api/problems";
 import type { FileDiff } from "../api/types";
 import { useConnection, useResync, useServerEvents } from "../context/connection";
+import { useTerminal } from "../context/terminal";
 import { DiffView } from "./diff-view";
+import { OpenFileButton } from "./files/open-file";
+import { firstChangedLine } from "../lib/file-view";
 import { ChevronIcon, CloseIcon, RefreshIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
 
 type Source = "session" | "project";
+
+/** Events of one burst (an edit, a checkout) make one fetch this long after the last. */
+const REFRESH_DELAY_MS = 400;
+const FILE_EVENTS = new Set(["file.edited", "file.watcher.updated"]);
+const SESSION_EVENTS = new Set(["session.diff", "session.idle"]);
 
 export function ChangesPanel(props: { sessionID: string; onClose: () => void }): JSX.Element {
   const { connection } = useConnection();
@@ -52,11 +64,21 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
     }
   };
   useResync((current) => void load(current));
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(refreshTimer));
+  const refreshSoon = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      const current = connection();
+      if (current && !current.disposed) void load(current);
+    }, REFRESH_DELAY_MS);
+  };
   useServerEvents((event) => {
-    const current = connection();
-    if (!current || event.properties.sessionID !== props.sessionID) return;
-    if (event.type === "session.diff" || event.type === "session.idle") void load(current);
+    const mine = event.properties.sessionID === props.sessionID;
+    if ((mine && SESSION_EVENTS.has(event.type)) || FILE_EVENTS.has(event.type)) refreshSoon();
   });
+  const terminal = useTerminal();
+  createEffect(on(terminal.commandsSettled, refreshSoon, { defer: true }));
 
   const totals = () =>
     files().reduce(
@@ -139,6 +161,14 @@ function FileDiffView(props: { file: FileDiff }): JSX.Element {
             <span class="added">+{props.file.additions}</span>{" "}
             <span class="deleted">−{props.file.deletions}</span>
           </span>
+          <Show when={props.file.file && props.file.status !== "deleted"}>
+            <OpenFileButton
+              path={props.file.file}
+              line={firstChangedLine(props.file.patch ?? "")}
+              label={`Open ${name()}`}
+              compact
+            />
+          </Show>
         </summary>
         <Show
           when={props.file.patch}

@@ -24,6 +24,12 @@ const SHORT_PROBLEM = {
 
 /** What is wrong with an unhealthy server, in words for its row and the main area. */
 export function healthProblem(entry: ServerEntry, health: ServerHealth): FormProblem | null {
+  if (health.status === "unknown") {
+    return {
+      title: health.problem?.title ?? "Health unknown",
+      detail: health.problem?.detail ?? "",
+    };
+  }
   if (health.status !== "unhealthy") return null;
   const problem = health.problem;
   if (!problem) return { title: "Unhealthy", detail: "" };
@@ -41,6 +47,7 @@ export function healthProblem(entry: ServerEntry, health: ServerHealth): FormPro
 /** One line on a server's health, for tooltips. */
 export function healthTitle(entry: ServerEntry, health: ServerHealth): string {
   if (health.status === "checking") return "Checking…";
+  if (health.status === "unknown") return "Unknown: the notebook service does not answer";
   if (health.status === "healthy") return `Healthy, OpenCode ${health.version ?? ""}`.trim();
   const found = healthProblem(entry, health);
   return found?.detail ? `${found.title}: ${found.detail}` : (found?.title ?? "Unhealthy");
@@ -112,11 +119,13 @@ export function ServerRow(props: {
       </div>
       <span class="server-health" title={healthTitle(entry(), props.health)}>
         <Show
-          when={props.health.status !== "unhealthy"}
+          when={props.health.status !== "unhealthy" && props.health.status !== "unknown"}
           fallback={
             <>
               <span class="server-version problem-text">
-                {SHORT_PROBLEM[props.health.problem?.kind ?? "server"]}
+                {props.health.status === "unknown"
+                  ? "Unknown"
+                  : SHORT_PROBLEM[props.health.problem?.kind ?? "server"]}
               </span>
               <span class="server-rtt">—</span>
             </>

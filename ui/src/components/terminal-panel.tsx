@@ -1,15 +1,17 @@
 /**
- * The terminal panel: xterm.js showing the PTY of the terminal context, fitted to the
- * panel (the PTY is resized with it), with a handle to change its height by mouse or
- * keyboard.
+ * The terminal panel: a tab per terminal of the terminal context (new, close one, rename
+ * by double-click or F2, arrow keys between tabs), and xterm.js showing the active one's
+ * PTY, fitted to the panel (the PTY is resized with it), with a handle to change its
+ * height by mouse or keyboard. Hiding the panel keeps the shells; closing it ends them.
  */
 
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal, type ITheme } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
-import { createSignal, Match, onCleanup, onMount, Switch, type JSX } from "solid-js";
-import { useTerminal } from "../context/terminal";
-import { CloseIcon, TerminalIcon } from "./icons";
+import { createSignal, For, Match, onCleanup, onMount, Show, Switch, type JSX } from "solid-js";
+import { useTerminal, type TerminalTab } from "../context/terminal";
+import { THEME_EVENT } from "../lib/theme";
+import { ChevronIcon, CloseIcon, PlusIcon, TerminalIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
 
 const MIN_HEIGHT = 120;
@@ -30,13 +32,10 @@ function theme(): ITheme {
   };
 }
 
-export function TerminalPanel(): JSX.Element {
+/** The xterm.js screen of the active terminal; made again when another tab is chosen. */
+function Screen(props: { tabID: string }): JSX.Element {
   const terminal = useTerminal();
-  const [height, setHeight] = createSignal(DEFAULT_HEIGHT);
   let screen: HTMLDivElement | undefined;
-
-  const maxHeight = () => Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.75));
-  const clamp = (value: number) => Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(value)));
 
   onMount(() => {
     if (!screen) return;
@@ -73,9 +72,11 @@ export function TerminalPanel(): JSX.Element {
     const scheme = window.matchMedia("(prefers-color-scheme: dark)");
     const onScheme = () => (term.options.theme = theme());
     scheme.addEventListener("change", onScheme);
+    document.documentElement.addEventListener(THEME_EVENT, onScheme);
     term.focus();
     onCleanup(() => {
       scheme.removeEventListener("change", onScheme);
+      document.documentElement.removeEventListener(THEME_EVENT, onScheme);
       observer.disconnect();
       input.dispose();
       resized.dispose();
@@ -83,6 +84,26 @@ export function TerminalPanel(): JSX.Element {
       term.dispose();
     });
   });
+
+  return (
+    <div
+      class="terminal-screen"
+      ref={screen}
+      id="terminal-screen"
+      role="tabpanel"
+      aria-labelledby={`terminal-tab-${props.tabID}`}
+    />
+  );
+}
+
+export function TerminalPanel(): JSX.Element {
+  const terminal = useTerminal();
+  const [height, setHeight] = createSignal(
+    Math.min(DEFAULT_HEIGHT, Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.4))),
+  );
+
+  const maxHeight = () => Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.75));
+  const clamp = (value: number) => Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(value)));
 
   const startDrag = (event: PointerEvent) => {
     event.preventDefault();
@@ -142,16 +163,37 @@ export function TerminalPanel(): JSX.Element {
       />
       <header class="panel-head terminal-head">
         <TerminalIcon />
-        <h2 id="terminal-title">Terminal</h2>
+        <h2 id="terminal-title" class="sr-only">
+          Terminal
+        </h2>
+        <TabStrip />
+        <button
+          type="button"
+          class="icon-button small"
+          aria-label="New terminal"
+          title="New terminal"
+          onClick={() => terminal.add()}
+        >
+          <PlusIcon />
+        </button>
         <span class="terminal-state" role="status" data-status={terminal.state().status}>
           {stateText()}
         </span>
         <div class="panel-spacer" />
         <button
           type="button"
+          class="icon-button small hide-terminal"
+          aria-label="Hide terminal"
+          title="Hide the panel (Ctrl+`); the shells keep running"
+          onClick={() => terminal.toggle()}
+        >
+          <ChevronIcon />
+        </button>
+        <button
+          type="button"
           class="icon-button small"
           aria-label="Close terminal"
-          title="Close terminal (the shell ends)"
+          title="Close the panel (every shell ends)"
           onClick={() => terminal.close()}
         >
           <CloseIcon />
@@ -182,7 +224,106 @@ export function TerminalPanel(): JSX.Element {
           </div>
         </Match>
       </Switch>
-      <div class="terminal-screen" ref={screen} />
+      <Show when={terminal.active()} keyed>
+        {(id) => <Screen tabID={id} />}
+      </Show>
     </section>
+  );
+}
+
+/** The tabs: one per terminal, each with its close button; arrows move between them. */
+function TabStrip(): JSX.Element {
+  const terminal = useTerminal();
+  const [renaming, setRenaming] = createSignal<string>();
+  let strip: HTMLDivElement | undefined;
+
+  const focusTab = (id: string | undefined) =>
+    queueMicrotask(() =>
+      strip?.querySelector<HTMLElement>(`#terminal-tab-${CSS.escape(id ?? "")}`)?.focus(),
+    );
+  const move = (tab: TerminalTab, step: number) => {
+    const list = terminal.tabs();
+    const index = list.findIndex((item) => item.id === tab.id);
+    const next = list[(index + step + list.length) % list.length];
+    if (!next) return;
+    terminal.select(next.id);
+    focusTab(next.id);
+  };
+  const finishRename = (tab: TerminalTab, input: HTMLInputElement, save: boolean) => {
+    if (renaming() !== tab.id) return;
+    setRenaming(undefined);
+    if (save) terminal.rename(tab.id, input.value);
+    focusTab(tab.id);
+  };
+
+  return (
+    <div class="terminal-tabs" role="tablist" aria-label="Terminals" ref={strip}>
+      <For each={terminal.tabs()}>
+        {(tab) => (
+          <div class="terminal-tab" data-active={terminal.active() === tab.id ? "true" : undefined}>
+            <Show
+              when={renaming() === tab.id}
+              fallback={
+                <button
+                  type="button"
+                  role="tab"
+                  id={`terminal-tab-${tab.id}`}
+                  class="terminal-tab-name"
+                  aria-selected={terminal.active() === tab.id}
+                  aria-controls="terminal-screen"
+                  tabindex={terminal.active() === tab.id ? 0 : -1}
+                  title={`${tab.title} — double-click or F2 to rename`}
+                  data-status={tab.state.status}
+                  onClick={() => terminal.select(tab.id)}
+                  onDblClick={() => setRenaming(tab.id)}
+                  onKeyDown={(event) => {
+                    if (event.key === "ArrowRight") move(tab, 1);
+                    else if (event.key === "ArrowLeft") move(tab, -1);
+                    else if (event.key === "F2") setRenaming(tab.id);
+                    else if (event.key === "Delete") terminal.remove(tab.id);
+                    else return;
+                    event.preventDefault();
+                  }}
+                >
+                  <span class="terminal-tab-dot" aria-hidden="true" />
+                  <span>{tab.title}</span>
+                </button>
+              }
+            >
+              <input
+                class="terminal-tab-rename"
+                type="text"
+                aria-label="Terminal name"
+                value={tab.title}
+                ref={(input) =>
+                  queueMicrotask(() => {
+                    input.focus();
+                    input.select();
+                  })
+                }
+                onKeyDown={(event) => {
+                  if (event.key === "Enter") finishRename(tab, event.currentTarget, true);
+                  else if (event.key === "Escape") finishRename(tab, event.currentTarget, false);
+                  else return;
+                  event.preventDefault();
+                  event.stopPropagation();
+                }}
+                onBlur={(event) => finishRename(tab, event.currentTarget, true)}
+              />
+            </Show>
+            <button
+              type="button"
+              class="icon-button small terminal-tab-close"
+              aria-label={`Close tab ${tab.title}`}
+              title={`Close ${tab.title} (its shell ends)`}
+              tabindex="-1"
+              onClick={() => terminal.remove(tab.id)}
+            >
+              <CloseIcon />
+            </button>
+          </div>
+        )}
+      </For>
+    </div>
   );
 }

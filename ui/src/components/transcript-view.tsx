@@ -22,6 +22,7 @@ import { messageDirectory, type Grouping } from "../lib/tools";
 import type { Transcript } from "../lib/transcript";
 import { useChatActions } from "../context/chat";
 import { ChevronIcon } from "./icons";
+import { OpenFileButton } from "./files/open-file";
 import { Markdown } from "./markdown";
 import { UserMessageActions } from "./message-actions";
 import { TurnFooter } from "./turn-footer";
@@ -72,6 +73,11 @@ function UserPart(props: { part: Part | undefined }): JSX.Element {
       </Match>
       <Match when={props.part?.type === "file" && props.part}>
         {(part) => <FileChip part={part() as FilePart} />}
+      </Match>
+      <Match when={props.part?.type === "agent" && props.part}>
+        {(part) => (
+          <span class="file-chip agent-chip mono">@{(part() as { name?: string }).name}</span>
+        )}
       </Match>
     </Switch>
   );
@@ -192,8 +198,26 @@ function StepFinish(props: { part: StepFinishPart }): JSX.Element {
   );
 }
 
+/** A file that came with a prompt: its name (the path on hover), an image's thumbnail. */
 function FileChip(props: { part: FilePart }): JSX.Element {
-  return <span class="file-chip mono">{props.part.filename ?? props.part.mime}</span>;
+  const path = () => (props.part as { source?: { path?: unknown } }).source?.path;
+  const thumbnail = () => /^data:image\/(png|jpeg|gif|webp);base64,/.test(props.part.url);
+  return (
+    <span
+      class="file-chip mono"
+      title={typeof path() === "string" ? (path() as string) : props.part.filename}
+    >
+      <Show when={thumbnail()}>
+        <img class="file-chip-thumb" src={props.part.url} alt="" />
+      </Show>
+      {props.part.filename ?? props.part.mime}
+      <OpenFileButton
+        path={typeof path() === "string" ? (path() as string) : undefined}
+        label={`Open ${props.part.filename ?? "the file"}`}
+        compact
+      />
+    </span>
+  );
 }
 
 const ERROR_TEXT: Record<string, string> = {

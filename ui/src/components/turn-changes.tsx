@@ -13,6 +13,8 @@ import { useChatActions } from "../context/chat";
 import { useConnection } from "../context/connection";
 import { ChevronIcon } from "./icons";
 import { DiffView } from "./diff-view";
+import { OpenFileButton } from "./files/open-file";
+import { firstChangedLine } from "../lib/file-view";
 import { ProblemBox } from "./problem-box";
 
 /** How long the server gets to attach the summary before the diff is fetched instead. */
@@ -118,26 +120,38 @@ function TurnFile(props: {
   };
   return (
     <li class="turn-file" data-status={props.diff.status ?? "modified"}>
-      <button
-        type="button"
-        class="turn-file-head"
-        aria-expanded={open()}
-        aria-label={`${path()}, ${props.diff.status ?? "modified"}, ${props.diff.additions} added, ${props.diff.deletions} deleted`}
-        onClick={toggle}
-      >
-        <ChevronIcon />
-        <span class="turn-file-path mono" title={path()}>
-          <span class="muted">{folder()}</span>
-          <span>{name()}</span>
-        </span>
-        <Show when={props.diff.status === "added" || props.diff.status === "deleted"}>
-          <span class="turn-file-status">{props.diff.status === "added" ? "new" : "deleted"}</span>
+      <div class="turn-file-row">
+        <button
+          type="button"
+          class="turn-file-head"
+          aria-expanded={open()}
+          aria-label={`${path()}, ${props.diff.status ?? "modified"}, ${props.diff.additions} added, ${props.diff.deletions} deleted`}
+          onClick={toggle}
+        >
+          <ChevronIcon />
+          <span class="turn-file-path mono" title={path()}>
+            <span class="muted">{folder()}</span>
+            <span>{name()}</span>
+          </span>
+          <Show when={props.diff.status === "added" || props.diff.status === "deleted"}>
+            <span class="turn-file-status">
+              {props.diff.status === "added" ? "new" : "deleted"}
+            </span>
+          </Show>
+          <span class="mono turn-file-counts">
+            <span class="added">+{props.diff.additions}</span>{" "}
+            <span class="deleted">−{props.diff.deletions}</span>
+          </span>
+        </button>
+        <Show when={props.diff.status !== "deleted"}>
+          <OpenFileButton
+            path={path()}
+            line={firstChangedLine(props.diff.patch ?? "")}
+            label={`Open ${path()}`}
+            compact
+          />
         </Show>
-        <span class="mono turn-file-counts">
-          <span class="added">+{props.diff.additions}</span>{" "}
-          <span class="deleted">−{props.diff.deletions}</span>
-        </span>
-      </button>
+      </div>
       <Show when={open()}>
         <div class="turn-file-diff">
           <Show

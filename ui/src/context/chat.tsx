@@ -6,27 +6,70 @@
  * Also the session's todo list (`GET /session/{id}/todo`, then `todo.updated` events),
  * its turns, and the session actions: revert to a prompt, undo, redo, restore, fork.
  * `ChatActionsContext` hands the actions to the transcript's messages.
+ *
+ * Sending: a prompt (text, @-mentions as file and agent parts, attachments as data
+ * URLs), a server command (`/init …` → `POST /command`) or a shell command (`!ls` →
+ * `POST /shell`); compact, share and export for the slash commands. What is sent while
+ * the agent works is queued and goes, in order, when the session is idle again (unless
+ * sent at once: OpenCode then hands it to the running turn). The queue outlives the
+ * page (kept per server and session while the app runs), not a reload: attachments can
+ * be megabytes.
  */
 
 import {
   batch,
   createContext,
+  createEffect,
   createMemo,
   createSignal,
+  onCleanup,
+  untrack,
   useContext,
   type Accessor,
 } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { Connection } from "../api/connection";
 import { problem as makeProblem, problemOf, ProblemError, type Problem } from "../api/problems";
-import { EVENT_TODO_UPDATED, type PromptBody, type Session, type Todo } from "../api/types";
+import {
+  EVENT_TODO_UPDATED,
+  type AssistantMessage,
+  type CommandBody,
+  type FilePartInput,
+  type PromptBody,
+  type Session,
+  type Todo,
+} from "../api/types";
+import { parseCommand } from "../lib/prompt/commands";
+import { exportFileName, exportMarkdown } from "../lib/session-export";
+import { promptParts, type PromptInput } from "../lib/prompt/parts";
 import { redoStep, undoTarget } from "../lib/revert";
 import { parseTodos, sameTodos } from "../lib/todos";
-import { applyEvent, buildTranscript, emptyTranscript, type Transcript } from "../lib/transcript";
+import {
+  applyEvent,
+  buildTranscript,
+  emptyTranscript,
+  partsOf,
+  type Transcript,
+} from "../lib/transcript";
 import { messageText, turnsOf, type Turn } from "../lib/turns";
 import { useConnection, useResync, useServerEvents } from "./connection";
 import { useModels } from "./models";
+import { usePromptData } from "./prompt";
 import { useSessions } from "./sessions";
+
+/** A follow-up waiting for the agent to finish. */
+export interface QueuedPrompt {
+  id: string;
+  input: PromptInput;
+}
+
+/** A shell or server command that has not failed within this long is running. */
+const STARTED_MS = 1500;
+/** How long a sent prompt counts as working without the server saying so. */
+const STARTING_MS = 8000;
+/** Queued follow-ups per server and session, for as long as the app runs. */
+const queues = new Map<string, QueuedPrompt[]>();
+let queuedCount = 0;
 
 export interface Chat {
   sessionID: string;
@@ -39,7 +82,31 @@ export interface Chat {
   todosChanged: Accessor<boolean>;
   turns: Accessor<Turn[]>;
   reload(): void;
-  send(text: string): Promise<void>;
+  /**
+   * Send at once: a prompt, a server command (`/name args`) or, with `shell`, a shell
+   * command. Resolves when the server took it (a long shell command keeps running).
+   */
+  send(input: PromptInput | string): Promise<void>;
+  /** Send when the agent is idle, else queue it for when it is; says which it did. */
+  submit(input: PromptInput): Promise<"sent" | "queued">;
+  /** The queued follow-ups, oldest first. */
+  queued: Accessor<QueuedPrompt[]>;
+  /** The queue waits (after Stop, or a queued prompt that could not be sent). */
+  queuePaused: Accessor<boolean>;
+  resumeQueue(): void;
+  /** Take a follow-up out of the queue (to edit or drop it). */
+  unqueue(id: string): PromptInput | undefined;
+  /** Send a queued follow-up now, while the agent works. */
+  sendQueuedNow(id: string): Promise<void>;
+  /** What went wrong with something sent earlier (a queued prompt, a shell command). */
+  sendProblem: Accessor<Problem | null>;
+  clearSendProblem(): void;
+  /** `POST /summarize` with the chosen model, else the server's default. */
+  compact(): Promise<void>;
+  /** Share by link; resolves to the link when the server gave one. */
+  share(): Promise<string | undefined>;
+  /** The conversation as a markdown document, with a file name for it. */
+  exportMarkdown(): { filename: string; text: string };
   stop(): Promise<void>;
   /**
    * Revert the prompt `messageID` and everything after it; resolves to that prompt's
@@ -64,6 +131,7 @@ export function createChat(sessionID: string): Chat {
   const { connection } = useConnection();
   const sessions = useSessions();
   const models = useModels();
+  const data = usePromptData();
   const [transcript, setTranscript] = createStore<Transcript>(emptyTranscript());
   const [loading, setLoading] = createSignal(true);
   const [problem, setProblem] = createSignal<Problem | null>(null);
@@ -114,6 +182,10 @@ export function createChat(sessionID: string): Chat {
   useResync(load);
   useServerEvents((event) => {
     if (event.properties.sessionID !== sessionID) return;
+    if (event.type === "session.status") {
+      const status = event.properties.status as { type?: unknown } | undefined;
+      if (status?.type === "busy" || status?.type === "retry") startingDone();
+    }
     if (event.type === EVENT_TODO_UPDATED) {
       const parsed = parseTodos(event.properties.todos);
       if (parsed) updateTodos(parsed, true);
@@ -140,6 +212,176 @@ export function createChat(sessionID: string): Chat {
     return current.client;
   };
 
+  // ---- sending ----
+  const [sendProblem, setSendProblem] = createSignal<Problem | null>(null);
+  /**
+   * Sent, and the server has not said "busy" since: the end of the turn before may
+   * still be arriving (`session.idle` after the idle status), which must not read as
+   * "idle, send the next one". Given up after a while, in case no event comes.
+   */
+  const [starting, setStarting] = createSignal(false);
+  let startingTimer: ReturnType<typeof setTimeout> | undefined;
+  const markStarting = () => {
+    clearTimeout(startingTimer);
+    setStarting(true);
+    startingTimer = setTimeout(() => setStarting(false), STARTING_MS);
+  };
+  const startingDone = () => {
+    clearTimeout(startingTimer);
+    setStarting(false);
+  };
+  onCleanup(() => clearTimeout(startingTimer));
+  /** Working, as far as sending more is concerned. */
+  const working = () => sessions.busy(sessionID) || starting();
+  let stoppedAt = 0;
+  const directory = async (): Promise<string> => {
+    const known = data.directory();
+    if (known) return known;
+    return (await client().path({ timeoutMs: 10_000 })).directory;
+  };
+  const choice = () =>
+    models.promptOptions() as {
+      model?: { providerID: string; modelID: string };
+      agent?: string;
+      variant?: string;
+    };
+  /**
+   * Run a request that answers only when its work is done (a shell command, a server
+   * command's whole reply): busy at once; a refusal comes back as an error, and what
+   * fails later is said in `sendProblem` (unless the user stopped it).
+   */
+  const started = async (title: string, run: () => Promise<void>) => {
+    const before = sessions.status(sessionID);
+    sessions.setStatus(sessionID, { type: "busy" });
+    const since = Date.now();
+    const settled = run().then(
+      () => "done" as const,
+      (error: unknown) => ({ error }),
+    );
+    const first = await Promise.race([
+      settled,
+      new Promise<"running">((resolve) => setTimeout(() => resolve("running"), STARTED_MS)),
+    ]);
+    if (first === "done") return;
+    if (first === "running") {
+      void settled.then((outcome) => {
+        if (typeof outcome === "object" && stoppedAt < since) {
+          setSendProblem({ ...problemOf(outcome.error), title: `${title}: failed` });
+        }
+      });
+      return;
+    }
+    sessions.setStatus(sessionID, before);
+    throw first.error;
+  };
+  /** Sends not yet answered: what is submitted meanwhile queues behind them. */
+  let inFlight = 0;
+  const dispatch = async (raw: PromptInput | string): Promise<void> => {
+    inFlight += 1;
+    // Sent to a working session, it joins the turn: no new "busy" will come.
+    if (!sessions.busy(sessionID)) markStarting();
+    try {
+      await dispatchNow(raw);
+    } catch (error) {
+      startingDone();
+      throw error;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  const dispatchNow = async (raw: PromptInput | string): Promise<void> => {
+    const input: PromptInput =
+      typeof raw === "string" ? { text: raw, mentions: [], attachments: [] } : raw;
+    const options = choice();
+    sessions.clearError(sessionID);
+    if (input.shell) {
+      const agent = options.agent ?? data.config()?.default_agent ?? "build";
+      await started("The shell command", () =>
+        client().shell(
+          sessionID,
+          { agent, command: input.text, ...(options.model ? { model: options.model } : {}) },
+          { timeoutMs: 0 },
+        ),
+      );
+      return;
+    }
+    const needsDirectory = input.mentions.length > 0;
+    const parts = promptParts(
+      input.text,
+      input.mentions,
+      input.attachments,
+      needsDirectory ? await directory() : "",
+    );
+    const command = parseCommand(input.text);
+    const known =
+      command &&
+      data.commands().find((item) => item.name === command.name && item.source !== "builtin");
+    if (command && known) {
+      const files = parts.flatMap((part): FilePartInput[] => (part.type === "file" ? [part] : []));
+      const body: CommandBody = {
+        command: command.name,
+        arguments: command.arguments,
+        ...(options.agent ? { agent: options.agent } : {}),
+        ...(options.model ? { model: `${options.model.providerID}/${options.model.modelID}` } : {}),
+        ...(options.variant ? { variant: options.variant } : {}),
+        ...(files.length ? { parts: files } : {}),
+      };
+      await started(`/${command.name}`, () => client().command(sessionID, body, { timeoutMs: 0 }));
+      return;
+    }
+    // Only attachments: no empty text part with them.
+    const sent = parts.filter((part) => part.type !== "text" || part.text.trim() !== "");
+    const body: PromptBody = { ...options, parts: sent.length > 0 ? sent : parts };
+    // Busy at once (the Stop button appears); the server's events take over from here.
+    const before = sessions.status(sessionID);
+    sessions.setStatus(sessionID, { type: "busy" });
+    try {
+      await client().prompt(sessionID, body);
+    } catch (error) {
+      sessions.setStatus(sessionID, before);
+      throw error;
+    }
+  };
+
+  // ---- the queue ----
+  const queueKey = () => `${connection()?.client.target ?? ""}\n${sessionID}`;
+  const [queued, setQueuedSignal] = createSignal<QueuedPrompt[]>(
+    untrack(() => queues.get(queueKey()) ?? []),
+  );
+  const [queuePaused, setQueuePaused] = createSignal(false);
+  const setQueued = (next: QueuedPrompt[]) => {
+    setQueuedSignal(next);
+    if (next.length > 0) queues.set(queueKey(), next);
+    else queues.delete(queueKey());
+  };
+  let dispatching = false;
+  const runNext = async () => {
+    const [next, ...rest] = queued();
+    if (dispatching || !next) return;
+    dispatching = true;
+    setQueued(rest);
+    try {
+      await dispatch(next.input);
+    } catch (error) {
+      // Back at the front, and the queue waits for the user.
+      batch(() => {
+        setQueued([next, ...queued()]);
+        setQueuePaused(true);
+        setSendProblem({
+          ...problemOf(error),
+          title: `Queued prompt not sent: ${problemOf(error).title}`,
+        });
+      });
+    } finally {
+      dispatching = false;
+    }
+  };
+  createEffect(() => {
+    if (queued().length === 0 || queuePaused()) return;
+    if (!sessions.loaded() || working() || !connection()) return;
+    untrack(() => void runNext());
+  });
+
   return {
     sessionID,
     transcript,
@@ -152,23 +394,74 @@ export function createChat(sessionID: string): Chat {
       const current = connection();
       if (current) load(current);
     },
-    async send(text) {
-      const body: PromptBody = {
-        parts: [{ type: "text", text }],
-        ...models.promptOptions(),
-      };
-      sessions.clearError(sessionID);
-      // Busy at once (the Stop button appears); the server's events take over from here.
-      const before = sessions.status(sessionID);
-      sessions.setStatus(sessionID, { type: "busy" });
+    send: dispatch,
+    async submit(input) {
+      if (working() || queued().length > 0 || inFlight > 0) {
+        setQueued([...queued(), { id: `queued-${++queuedCount}`, input }]);
+        return "queued";
+      }
+      await dispatch(input);
+      return "sent";
+    },
+    queued,
+    queuePaused,
+    resumeQueue: () => {
+      setSendProblem(null);
+      setQueuePaused(false);
+    },
+    unqueue(id) {
+      const found = queued().find((item) => item.id === id);
+      if (found) setQueued(queued().filter((item) => item !== found));
+      return found?.input;
+    },
+    async sendQueuedNow(id) {
+      const found = queued().find((item) => item.id === id);
+      if (!found) return;
+      setQueued(queued().filter((item) => item !== found));
       try {
-        await client().prompt(sessionID, body);
+        await dispatch(found.input);
       } catch (error) {
-        sessions.setStatus(sessionID, before);
+        setQueued([found, ...queued()]);
         throw error;
       }
     },
+    sendProblem,
+    clearSendProblem: () => setSendProblem(null),
+    async compact() {
+      idle();
+      const model = choice().model ?? data.defaultModel() ?? lastModel(transcript);
+      if (!model) {
+        throw new ProblemError(
+          makeProblem("server", "Pick a model in the prompt box first.", {
+            title: "No model to compact with",
+          }),
+        );
+      }
+      await started("Compacting", () => client().summarize(sessionID, model, { timeoutMs: 0 }));
+    },
+    async share() {
+      const shared = await client().share(sessionID, { timeoutMs: 30_000 });
+      const url = shared?.share?.url;
+      return typeof url === "string" && /^https?:\/\//.test(url) ? url : undefined;
+    },
+    exportMarkdown() {
+      // The same document as the session list's "Export as Markdown", from what is shown.
+      const info = sessions.get(sessionID) ?? {
+        id: sessionID,
+        title: "Session",
+        directory: "",
+        time: { created: Date.now(), updated: Date.now() },
+      };
+      const messages = transcript.order.flatMap((id) => {
+        const message = transcript.messages[id];
+        return message ? [{ info: message, parts: partsOf(transcript, id) }] : [];
+      });
+      return { filename: exportFileName(info, "md"), text: exportMarkdown(info, messages) };
+    },
     async stop() {
+      stoppedAt = Date.now();
+      // What was queued waits: Stop means stop, not "go on with the next one".
+      if (queued().length > 0) setQueuePaused(true);
       await client().abort(sessionID);
     },
     async revertTo(messageID) {
@@ -202,6 +495,17 @@ export function createChat(sessionID: string): Chat {
   };
 }
 
+/** The model of the newest reply, for compacting when nothing is chosen or configured. */
+function lastModel(transcript: Transcript): { providerID: string; modelID: string } | undefined {
+  for (let at = transcript.order.length - 1; at >= 0; at--) {
+    const info = transcript.messages[transcript.order[at]!];
+    if (info?.role !== "assistant") continue;
+    const { providerID, modelID } = info as AssistantMessage;
+    if (providerID && modelID) return { providerID, modelID };
+  }
+  return undefined;
+}
+
 function sameTurns(a: Turn[], b: Turn[]): boolean {
   return (
     a.length === b.length &&
@@ -227,6 +531,12 @@ export interface ChatActions {
   forkBefore(messageID: string): Promise<void>;
   /** Fork with this whole turn in the new session. */
   forkAfter(turn: Turn): Promise<void>;
+  /** Undo the newest prompt (its text goes back into the prompt box), as the header does. */
+  undo(): Promise<void>;
+  /** Redo what Undo reverted, as the header does. */
+  redo(): Promise<void>;
+  /** Fork the whole session and open the fork. */
+  forkAll(): Promise<void>;
   /** Show a failed action's problem (null clears it). */
   report(problem: Problem | null): void;
 }

@@ -1,7 +1,8 @@
 /**
  * Health of every listed server, checked through the proxy (`GET /global/health`) every
  * 10 s, each server on its own schedule, paused while the tab is hidden and re-checked
- * at once when it returns.
+ * at once when it returns. When the proxy itself does not answer, every server's health
+ * is "unknown" (grey), never the last good answer and never a server's fault.
  */
 
 import { createContext, createEffect, onCleanup, useContext, type JSX } from "solid-js";
@@ -9,10 +10,11 @@ import { createStore, produce, reconcile } from "solid-js/store";
 import { createOpenCodeClient } from "../api/opencode";
 import { problem, problemOf, type Problem } from "../api/problems";
 import { HealthMonitor } from "../lib/health-monitor";
+import { proxyUnreachable, UNKNOWN_SENTENCE } from "../lib/health-status";
 import { useConfig } from "./config";
 import { useServers } from "./servers";
 
-export type HealthStatus = "checking" | "healthy" | "unhealthy";
+export type HealthStatus = "checking" | "healthy" | "unhealthy" | "unknown";
 
 export interface ServerHealth {
   status: HealthStatus;
@@ -54,7 +56,15 @@ export async function checkServer(
     return { status: "healthy", version: health.version, rttMs, checkedAt: Date.now() };
   } catch (error) {
     if (signal?.aborted) throw error;
-    return { status: "unhealthy", problem: problemOf(error), checkedAt: Date.now() };
+    const found = problemOf(error);
+    if (proxyUnreachable(found)) {
+      return {
+        status: "unknown",
+        problem: { ...found, title: "Health unknown", detail: UNKNOWN_SENTENCE },
+        checkedAt: Date.now(),
+      };
+    }
+    return { status: "unhealthy", problem: found, checkedAt: Date.now() };
   }
 }
 

@@ -1,19 +1,39 @@
 /**
- * The models (`GET /config/providers`) and agents (`GET /agent`) of the server in use,
- * and the user's choice of each for the next prompt. "Default" leaves the choice to the
- * server's configuration.
+ * The models (`GET /provider`, the default named by `GET /config`) and agents (`GET /agent`)
+ * of the server in use, and the user's choice of each for the next prompt: a model (or the
+ * server's default), its variant (thinking effort; "" is the model's own), an agent (or the
+ * server's default). The choice is remembered per server in localStorage; what the server
+ * no longer offers is dropped once its lists have loaded. The next prompt always names the
+ * model the picker shows, so the server never falls back on an older one of the session.
  */
 
 import {
   createContext,
+  createMemo,
   createSignal,
   useContext,
   type Accessor,
   type JSX,
-  type Setter,
 } from "solid-js";
 import type { Connection } from "../api/connection";
 import type { Agent } from "../api/types";
+import {
+  agentColor as colorOf,
+  buildCatalog,
+  defaultAgentName,
+  EMPTY_CATALOG,
+  loadChoice,
+  nextAgent,
+  nextVariant,
+  primaryAgents,
+  pruneChoice,
+  resolveModel,
+  saveChoice,
+  type Catalog,
+  type CatalogModel,
+  type ResolvedModel,
+  type StoredChoice,
+} from "../lib/prompt/models";
 import { useResync } from "./connection";
 
 export interface ModelChoice {
@@ -27,95 +47,221 @@ export interface ModelChoice {
   limit?: { context: number; input?: number; output: number };
 }
 
+/** The body fields of a prompt for the current choice. */
+export interface PromptOptions {
+  model?: { providerID: string; modelID: string };
+  agent?: string;
+  variant?: string;
+}
+
 interface ModelsValue {
+  /** The models a prompt can go to (connected providers, not deprecated). */
   models: Accessor<ModelChoice[]>;
+  /** The agents a prompt can go to (primary, not hidden), in the server's order. */
   agents: Accessor<Agent[]>;
   /** The chosen model's key, or "" for the server's default. */
   model: Accessor<string>;
-  setModel: Setter<string>;
+  setModel(key: string): void;
   /** The chosen agent's name, or "" for the server's default. */
   agent: Accessor<string>;
-  setAgent: Setter<string>;
+  setAgent(name: string): void;
   /** Any model the server lists (deprecated ones too), for figures about past replies. */
   find(providerID: string | undefined, modelID: string | undefined): ModelChoice | undefined;
   /** The body fields for the current choice. */
-  promptOptions(): { model?: { providerID: string; modelID: string }; agent?: string };
+  promptOptions(): PromptOptions;
+  /** Every provider's models, grouped, connected ones first. */
+  catalog: Accessor<Catalog>;
+  /** "loading" until the first answer, "failed" when the server could not list them. */
+  status: Accessor<"loading" | "ready" | "failed">;
+  /** The model the server uses when none is chosen (for this agent), with its name. */
+  defaultModel(): { key: string; name: string } | null;
+  /** The model the next prompt goes to, and why (chosen, the agent's, the default). */
+  current(): ResolvedModel | null;
+  /** The agent the next prompt goes to (the chosen one, else the server's default). */
+  currentAgent(): Agent | undefined;
+  /** The server's default agent's name. */
+  defaultAgent(): string;
+  /** A CSS colour for an agent of the list. */
+  agentColor(name: string): string;
+  /** The current model's variants, and the chosen one ("" = the model's own default). */
+  variants(): string[];
+  variant(): string;
+  setVariant(variant: string): void;
+  /** The next variant of the current model (after the last, back to the default). */
+  cycleVariant(): void;
+  /** The next (1) or previous (-1) agent, wrapping around. */
+  cycleAgent(direction: 1 | -1): void;
 }
 
 const ModelsContext = createContext<ModelsValue>();
 
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function toChoice(model: CatalogModel): ModelChoice {
+  return {
+    key: model.key,
+    providerID: model.providerID,
+    modelID: model.modelID,
+    label: model.name,
+    provider: model.provider,
+    ...(model.limit ? { limit: model.limit } : {}),
+  };
+}
+
 export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
-  const [models, setModels] = createSignal<ModelChoice[]>([]);
+  const storage = browserStorage();
+  const [catalog, setCatalog] = createSignal<Catalog>(EMPTY_CATALOG);
+  const [status, setStatus] = createSignal<"loading" | "ready" | "failed">("loading");
   const [agents, setAgents] = createSignal<Agent[]>([]);
-  const [model, setModel] = createSignal("");
-  const [agent, setAgent] = createSignal("");
-  const [catalog, setCatalog] = createSignal<Map<string, ModelChoice>>(new Map());
+  const [agentsLoaded, setAgentsLoaded] = createSignal(false);
+  const [configAgent, setConfigAgent] = createSignal<string | undefined>();
+  const [choice, setChoice] = createSignal<StoredChoice>({});
   let shown: Connection | undefined;
+
+  const remember = (next: StoredChoice) => {
+    setChoice(next);
+    if (shown) saveChoice(storage, shown.target, next);
+  };
+
+  /** Once both lists are in, forget what the server no longer has. */
+  const prune = () => {
+    if (status() !== "ready" || !agentsLoaded()) return;
+    const before = choice();
+    const after = pruneChoice(
+      before,
+      catalog(),
+      agents().map((item) => item.name),
+    );
+    if (JSON.stringify(after) !== JSON.stringify(before)) remember(after);
+  };
 
   useResync((connection) => {
     if (connection !== shown) {
       shown = connection;
-      setModels([]);
-      setCatalog(new Map());
+      setCatalog(EMPTY_CATALOG);
+      setStatus("loading");
       setAgents([]);
-      setModel("");
-      setAgent("");
+      setAgentsLoaded(false);
+      setConfigAgent(undefined);
+      setChoice(loadChoice(storage, connection.target));
     }
-    connection.client.providers().then(
-      (answer) => {
-        if (connection.disposed) return;
-        const choices: ModelChoice[] = [];
-        const all = new Map<string, ModelChoice>();
-        for (const provider of answer.providers ?? []) {
-          for (const info of Object.values(provider.models ?? {})) {
-            const choice: ModelChoice = {
-              key: `${provider.id}/${info.id}`,
-              providerID: provider.id,
-              modelID: info.id,
-              label: info.name || info.id,
-              provider: provider.name || provider.id,
-              ...(info.limit && typeof info.limit.context === "number"
-                ? { limit: info.limit }
-                : {}),
-            };
-            all.set(choice.key, choice);
-            if (info.status !== "deprecated") choices.push(choice);
-          }
-        }
-        setModels(choices);
-        setCatalog(all);
+    Promise.all([
+      connection.client.providerCatalog(),
+      connection.client.config().catch(() => ({ model: undefined, default_agent: undefined })),
+    ]).then(
+      ([list, config]) => {
+        if (connection.disposed || connection !== shown) return;
+        setCatalog(buildCatalog(list, config.model));
+        setConfigAgent(config.default_agent);
+        setStatus("ready");
+        prune();
       },
       () => {
-        setModels([]);
-        setCatalog(new Map());
+        if (connection.disposed || connection !== shown) return;
+        // Keep what an earlier answer listed; say so only when there is nothing.
+        if (catalog() === EMPTY_CATALOG) setStatus("failed");
       },
     );
     connection.client.agents().then(
       (answer) => {
-        if (connection.disposed) return;
-        setAgents(answer.filter((item) => item.mode !== "subagent" && !item.hidden));
+        if (connection.disposed || connection !== shown) return;
+        setAgents(primaryAgents(answer));
+        setAgentsLoaded(true);
+        prune();
       },
-      () => setAgents([]),
+      () => {
+        if (connection.disposed || connection !== shown) return;
+        if (!agentsLoaded()) setAgents([]);
+      },
     );
   });
+
+  const models = createMemo(() =>
+    catalog()
+      .groups.filter((group) => group.connected)
+      .flatMap((group) => group.models.map(toChoice)),
+  );
+  const defaultAgent = createMemo(() => defaultAgentName(agents(), configAgent()));
+  const agent = () => choice().agent ?? "";
+  const currentAgent = createMemo(() => {
+    const name = agent() || defaultAgent();
+    return agents().find((item) => item.name === name);
+  });
+  const current = createMemo(() =>
+    resolveModel(catalog(), choice().model ?? "", currentAgent()?.model),
+  );
+  const variants = () => current()?.model.variants ?? [];
+  const variant = () => {
+    const model = current()?.model;
+    const chosen = model ? choice().variants?.[model.key] : undefined;
+    return chosen && model?.variants.includes(chosen) ? chosen : "";
+  };
+  const setVariant = (next: string) => {
+    const model = current()?.model;
+    if (!model) return;
+    const map = { ...choice().variants };
+    if (next && model.variants.includes(next)) map[model.key] = next;
+    else delete map[model.key];
+    const { variants: _old, ...rest } = choice();
+    remember(Object.keys(map).length > 0 ? { ...rest, variants: map } : rest);
+  };
 
   const value: ModelsValue = {
     models,
     agents,
-    model,
-    setModel,
+    model: () => choice().model ?? "",
+    setModel(key) {
+      const { model: _old, ...rest } = choice();
+      // Choosing what would be used anyway is choosing the default: it follows the server.
+      const fallback = resolveModel(catalog(), "", currentAgent()?.model);
+      remember(key && key !== fallback?.model.key ? { ...rest, model: key } : rest);
+    },
     agent,
-    setAgent,
-    find: (providerID, modelID) =>
-      providerID && modelID ? catalog().get(`${providerID}/${modelID}`) : undefined,
+    setAgent(name) {
+      const { agent: _old, ...rest } = choice();
+      remember(name && name !== defaultAgent() ? { ...rest, agent: name } : rest);
+    },
+    find(providerID, modelID) {
+      if (!providerID || !modelID) return undefined;
+      const found = catalog().known.get(`${providerID}/${modelID}`);
+      return found ? toChoice(found) : undefined;
+    },
     promptOptions() {
-      const options: { model?: { providerID: string; modelID: string }; agent?: string } = {};
-      const chosen = models().find((choice) => choice.key === model());
-      if (chosen) options.model = { providerID: chosen.providerID, modelID: chosen.modelID };
-      if (agent() !== "" && agents().some((item) => item.name === agent())) {
-        options.agent = agent();
-      }
+      const options: PromptOptions = {};
+      const model = current()?.model;
+      if (model) options.model = { providerID: model.providerID, modelID: model.modelID };
+      if (agent() !== "" && agents().some((item) => item.name === agent())) options.agent = agent();
+      if (variant() !== "") options.variant = variant();
       return options;
+    },
+    catalog,
+    status,
+    defaultModel() {
+      const fallback = resolveModel(catalog(), "", currentAgent()?.model);
+      return fallback ? { key: fallback.model.key, name: fallback.model.name } : null;
+    },
+    current,
+    currentAgent,
+    defaultAgent,
+    agentColor(name) {
+      const index = agents().findIndex((item) => item.name === name);
+      const found = agents()[index];
+      return found ? colorOf(found, index) : colorOf({ name, mode: "primary" }, 0);
+    },
+    variants,
+    variant,
+    setVariant,
+    cycleVariant: () => setVariant(nextVariant(variants(), variant())),
+    cycleAgent(direction) {
+      const names = agents().map((item) => item.name);
+      if (names.length === 0) return;
+      value.setAgent(nextAgent(names, agent() || defaultAgent(), direction));
     },
   };
   return <ModelsContext.Provider value={value}>{props.children}</ModelsContext.Provider>;

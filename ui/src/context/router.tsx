@@ -14,7 +14,7 @@ import {
   type Accessor,
   type JSX,
 } from "solid-js";
-import { matchPath, type Params } from "../lib/routes";
+import { matchPath, serverShortId, type Params } from "../lib/routes";
 
 export type { Params };
 
@@ -97,9 +97,12 @@ export function editPath(url: string): string {
   return `/settings/servers/edit/${encodeURIComponent(url)}`;
 }
 
-/** The bookmarkable path of a session: the server it lives on and its ID. */
+/**
+ * The bookmarkable path of a session: the server it lives on, by its short id (resolved
+ * back through the server list; see `serverShortId`), and the session's ID.
+ */
 export function sessionPath(serverKey: string, sessionID: string): string {
-  return `/s/${encodeURIComponent(serverKey)}/${encodeURIComponent(sessionID)}`;
+  return `/s/${serverShortId(serverKey)}/${encodeURIComponent(sessionID)}`;
 }
 
 export const SESSION_ROUTE = "/s/:server/:session";

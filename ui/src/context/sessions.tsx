@@ -3,7 +3,8 @@
  * busy, and what the agent is waiting for (permission requests and questions). Everything
  * is fetched when the server changes and after the event stream reconnects, and kept
  * current by events in between; nothing here polls. Also the session-wide actions that
- * answer with the updated or new session: revert, unrevert, fork.
+ * answer with the updated or new session: revert, unrevert, fork, archive, share; and
+ * export (the session with its messages) and compaction.
  */
 
 import {
@@ -20,6 +21,7 @@ import type { Connection } from "../api/connection";
 import { problemOf, type Problem } from "../api/problems";
 import type {
   MessageError,
+  ServerConfig,
   PermissionReply,
   PermissionRequest,
   QuestionRequest,
@@ -27,6 +29,7 @@ import type {
   Session,
   SessionStatus,
 } from "../api/types";
+import type { SessionExport } from "../lib/session-export";
 import { useConnection, useResync, useServerEvents } from "./connection";
 
 interface SessionsState {
@@ -41,6 +44,8 @@ interface SessionsState {
 interface SessionsValue {
   /** Top-level, unarchived sessions, most recently updated first. */
   list: Accessor<Session[]>;
+  /** Top-level archived sessions, most recently updated first. */
+  archived: Accessor<Session[]>;
   /** The unarchived sub-agent sessions a session started, most recently updated first. */
   children(parentID: string): Session[];
   get(id: string): Session | undefined;
@@ -49,6 +54,8 @@ interface SessionsValue {
   problem: Accessor<Problem | null>;
   status(id: string): SessionStatus;
   busy(id: string): boolean;
+  /** The sessions the agent works in now (any depth). */
+  busyIDs: Accessor<string[]>;
   permissions(sessionID: string): PermissionRequest[];
   questions(sessionID: string): QuestionRequest[];
   error(sessionID: string): MessageError | undefined;
@@ -70,6 +77,19 @@ interface SessionsValue {
   takeDraft(id: string): string | undefined;
   /** Set a session's state ahead of the server's event (busy as soon as a prompt is sent). */
   setStatus(id: string, status: SessionStatus): void;
+  /** `PATCH /session/{id}` with `time.archived` (now, or 0 to bring it back). */
+  archive(id: string, archived: boolean): Promise<void>;
+  /** The session and all its messages, fresh from the server, for a download. */
+  exportData(id: string): Promise<SessionExport>;
+  /**
+   * Compact the session (`POST /summarize`) with its own model, or the server's default
+   * model when it has none yet.
+   */
+  compact(id: string): Promise<void>;
+  /** Whether the server lets sessions be shared (`GET /config` share is not "disabled"). */
+  shareAllowed: Accessor<boolean>;
+  share(id: string): Promise<Session>;
+  unshare(id: string): Promise<Session>;
   replyPermission(request: PermissionRequest, reply: PermissionReply): Promise<void>;
   replyQuestion(request: QuestionRequest, answers: string[][]): Promise<void>;
   rejectQuestion(request: QuestionRequest): Promise<void>;
@@ -97,6 +117,7 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
   const [state, setState] = createStore<SessionsState>(EMPTY());
   const [loaded, setLoaded] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [serverConfig, setServerConfig] = createSignal<ServerConfig>();
   let shown: Connection | undefined;
   let generation = 0;
 
@@ -108,10 +129,17 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
         setState(reconcile(EMPTY()));
         setLoaded(false);
         setProblem(null);
+        setServerConfig(undefined);
       });
     }
     const mine = ++generation;
     const client = current.client;
+    client.config().then(
+      (config) => {
+        if (mine === generation && !current.disposed) setServerConfig(config);
+      },
+      () => {},
+    );
     Promise.all([
       client.sessions(),
       client.sessionStatus(),
@@ -219,6 +247,11 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
       .filter((session) => !session.parentID && !session.time.archived)
       .sort(newestFirst),
   );
+  const archived = createMemo(() =>
+    Object.values(state.sessions)
+      .filter((session) => !session.parentID && !!session.time.archived)
+      .sort(newestFirst),
+  );
   const byParent = createMemo(() => {
     const groups = new Map<string, Session[]>();
     for (const session of Object.values(state.sessions)) {
@@ -246,12 +279,17 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
 
   const value: SessionsValue = {
     list,
+    archived,
     children: (parentID) => byParent().get(parentID) ?? [],
     get: (id) => state.sessions[id],
     loaded,
     problem,
     status: (id) => state.status[id] ?? IDLE,
     busy: (id) => (state.status[id]?.type ?? "idle") !== "idle",
+    busyIDs: () =>
+      Object.entries(state.status)
+        .filter(([, status]) => status.type !== "idle")
+        .map(([id]) => id),
     permissions: (sessionID) =>
       Object.values(state.permissions).filter((request) => request.sessionID === sessionID),
     questions: (sessionID) =>
@@ -291,6 +329,32 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
       return text;
     },
     setStatus: (id, status) => setState("status", id, reconcile({ ...status })),
+    async archive(id, archive) {
+      keep(await client().updateSession(id, { time: { archived: archive ? Date.now() : 0 } }));
+    },
+    async exportData(id) {
+      const [info, messages] = await Promise.all([
+        client().json<Session>(`session/${encodeURIComponent(id)}`),
+        client().messages(id),
+      ]);
+      return { info, messages };
+    },
+    async compact(id) {
+      const own = state.sessions[id]?.model;
+      let model = own ? { providerID: own.providerID, modelID: own.id } : undefined;
+      if (!model) {
+        const fallback = (serverConfig() ?? (await client().config())).model ?? "";
+        const slash = fallback.indexOf("/");
+        if (slash > 0) {
+          model = { providerID: fallback.slice(0, slash), modelID: fallback.slice(slash + 1) };
+        }
+      }
+      if (!model) throw new Error("The server names no model to compact with.");
+      await client().summarize(id, model);
+    },
+    shareAllowed: () => (serverConfig()?.share ?? "manual") !== "disabled",
+    share: async (id) => keep(await client().share(id)),
+    unshare: async (id) => keep(await client().unshare(id)),
     async replyPermission(request, reply) {
       await client().replyPermission(request.id, reply);
       dropRequest("permissions", request.id);

@@ -21,8 +21,10 @@ import {
 } from "solid-js";
 import { problemOf, type Problem } from "../api/problems";
 import { ContextButton } from "../components/context-panel";
+import { FilesToggle } from "../components/files/open-file";
+import { ChatPaletteCommands } from "../components/palette-host";
 import { ProblemBox } from "../components/problem-box";
-import { PromptBox, type PromptHandle } from "../components/prompt-box";
+import { PromptBox, type PromptHandle } from "../components/prompt/prompt-box";
 import { PermissionCard, QuestionCard } from "../components/requests";
 import { RevertBanner } from "../components/revert-banner";
 import { AgentIcon, RedoIcon, UndoIcon } from "../components/session-icons";
@@ -35,6 +37,7 @@ import { Link, sessionPath, useRouter } from "../context/router";
 import { useServers } from "../context/servers";
 import { useSessions } from "../context/sessions";
 import { redoStep, shownMessages, shownParts, undoTarget } from "../lib/revert";
+import { displayTitle } from "../lib/session-title";
 import type { Transcript } from "../lib/transcript";
 import { messageText, type Turn } from "../lib/turns";
 
@@ -136,6 +139,9 @@ export function ChatView(props: {
         const next = order.find((id) => id > last && chat.transcript.messages[id]?.role === "user");
         return openFork(next, undefined);
       }),
+    undo,
+    redo,
+    forkAll: () => act(null, "Not forked", () => openFork(undefined, undefined)),
     report: setActionProblem,
   };
   const canUndo = () => undoTarget(chat.transcript, revert()) !== undefined;
@@ -200,6 +206,7 @@ export function ChatView(props: {
 
   return (
     <ChatActionsContext.Provider value={actions}>
+      <ChatPaletteCommands chat={chat} />
       <section class="chat" aria-labelledby="chat-title">
         <header class="chat-header">
           <div class="chat-title-block">
@@ -214,14 +221,14 @@ export function ChatView(props: {
                   <span>
                     Sub-agent of{" "}
                     <span class="parent-title">
-                      {found().session?.title ?? "its parent session"}
+                      {found().session ? displayTitle(found().session!) : "its parent session"}
                     </span>
                   </span>
                 </Link>
               )}
             </Show>
             <div class="chat-title-row">
-              <h1 id="chat-title">{session()?.title ?? "Session"}</h1>
+              <h1 id="chat-title">{session() ? displayTitle(session()!) : "Session"}</h1>
               <span
                 class="status-badge"
                 data-status={status().type}
@@ -280,6 +287,7 @@ export function ChatView(props: {
               <DiffIcon />
               <span class="tool-text">Changes</span>
             </button>
+            <FilesToggle />
           </div>
         </header>
 
@@ -407,10 +415,10 @@ export function ChatView(props: {
           </For>
           <TodoDock todos={chat.todos()} changed={chat.todosChanged()} busy={busy()} />
           <PromptBox
+            chat={chat}
+            draftKey={`${serverKey()}\n${props.sessionID}`}
             disabled={missing()}
             busy={busy()}
-            onSend={chat.send}
-            onStop={chat.stop}
             autofocus
             control={(handle) => {
               prompt = handle;

@@ -24,6 +24,7 @@ import { HealthDot } from "../components/health-dot";
 import { ProblemBox } from "../components/problem-box";
 import { healthProblem, healthTitle } from "../components/server-row";
 import { useConnection, useResync } from "../context/connection";
+import { useFiles } from "../context/files";
 import { useHealth } from "../context/health";
 import { Link, sessionPath, useRouter } from "../context/router";
 import { useServers, type ServerEntry } from "../context/servers";
@@ -32,6 +33,7 @@ import { useTerminal } from "../context/terminal";
 import { ChangesPanel } from "../components/changes-panel";
 import { PlusIcon } from "../components/icons";
 import { SessionList } from "../components/session-list";
+import { isShortServerId, resolveServerSegment } from "../lib/routes";
 import { displayUrl } from "../lib/url";
 import { ChatView } from "./chat";
 import { EXAMPLE_URL } from "./servers";
@@ -43,6 +45,11 @@ const STREAM_TEXT = {
   closed: "Not connected",
 } as const;
 
+// The file panel (tree, search, viewer) loads when first shown.
+const FilesPanel = lazy(() =>
+  import("../components/files/files-panel").then((module) => ({ default: module.FilesPanel })),
+);
+
 // xterm.js is most of the bundle: load it when the terminal is first opened.
 const TerminalPanel = lazy(() =>
   import("../components/terminal-panel").then((module) => ({ default: module.TerminalPanel })),
@@ -51,14 +58,20 @@ const TerminalPanel = lazy(() =>
 export function HomePage(props: { server?: string; session?: string }): JSX.Element {
   const servers = useServers();
   const router = useRouter();
+  // The address names the server by its short id; an old address with the whole URL
+  // still resolves, and is rewritten.
+  const linkedServer = () =>
+    props.server === undefined
+      ? undefined
+      : resolveServerSegment(props.server, servers.list(), servers.find);
   // A link to a session on another listed server switches to that server.
   createEffect(() => {
-    const wanted = props.server;
-    if (wanted === undefined) return;
-    const entry = servers.find(wanted);
+    const entry = linkedServer();
     if (entry && servers.active()?.key !== entry.key) servers.select(entry.key);
+    if (entry && props.server !== undefined && !isShortServerId(props.server) && props.session) {
+      router.navigate(sessionPath(entry.key, props.session), { replace: true });
+    }
   });
-  const linkedServer = () => (props.server === undefined ? undefined : servers.find(props.server));
   const sessionID = () => {
     const active = servers.active();
     const linked = linkedServer();
@@ -100,9 +113,17 @@ export function HomePage(props: { server?: string; session?: string }): JSX.Elem
 
 function Workspace(props: { server: ServerEntry; sessionID: string | undefined }): JSX.Element {
   const terminal = useTerminal();
-  const [changesOpen, setChangesOpen] = createSignal(false);
+  // The side panel shown (Changes or Files) is the files context's: the palette and a
+  // tool card's "Open file" change it too.
+  const files = useFiles();
+  const changesOpen = () => files.panel() === "changes";
+  const setChangesOpen = (open: boolean) => files.setPanel(open ? "changes" : null);
+  const filesOpen = () => files.panel() === "files";
   return (
-    <div class="workspace" classList={{ "with-changes": changesOpen() && !!props.sessionID }}>
+    <div
+      class="workspace"
+      classList={{ "with-changes": (changesOpen() && !!props.sessionID) || filesOpen() }}
+    >
       <SessionList serverKey={props.server.key} selected={props.sessionID} />
       <div class="workspace-center">
         <div class="workspace-main">
@@ -132,6 +153,11 @@ function Workspace(props: { server: ServerEntry; sessionID: string | undefined }
       </div>
       <Show when={changesOpen() && props.sessionID} keyed>
         {(id) => <ChangesPanel sessionID={id} onClose={() => setChangesOpen(false)} />}
+      </Show>
+      <Show when={filesOpen()}>
+        <Suspense fallback={<aside class="files-panel" aria-busy="true" />}>
+          <FilesPanel />
+        </Suspense>
       </Show>
     </div>
   );
@@ -185,6 +211,9 @@ function ServerStatus(props: { server: ServerEntry }): JSX.Element {
               </Match>
               <Match when={current().status === "checking"}>
                 Connecting to {props.server.label}…
+              </Match>
+              <Match when={current().status === "unknown"}>
+                Health of {props.server.label} unknown
               </Match>
               <Match when={true}>Connected to {props.server.label}</Match>
             </Switch>

@@ -3,8 +3,10 @@
 import { onCleanup, type JSX } from "solid-js";
 import { Link, useRouter } from "../context/router";
 import { ArrowLeftIcon, InfoIcon, ServerIcon } from "../components/icons";
+import { SlidersIcon } from "../components/workspace-icons";
+import { KeyboardIcon } from "../components/files/file-icons";
 
-export type SettingsSection = "servers" | "about";
+export type SettingsSection = "servers" | "preferences" | "shortcuts" | "about";
 
 export function SettingsLayout(props: {
   section: SettingsSection;
@@ -39,6 +41,18 @@ export function SettingsLayout(props: {
         <Link href="/settings/servers" class="settings-link" aria-current={current("servers")}>
           <ServerIcon />
           <span>Servers</span>
+        </Link>
+        <Link
+          href="/settings/preferences"
+          class="settings-link"
+          aria-current={current("preferences")}
+        >
+          <SlidersIcon />
+          <span>Preferences</span>
+        </Link>
+        <Link href="/settings/shortcuts" class="settings-link" aria-current={current("shortcuts")}>
+          <KeyboardIcon />
+          <span>Keyboard shortcuts</span>
         </Link>
         <Link href="/settings/about" class="settings-link" aria-current={current("about")}>
           <InfoIcon />

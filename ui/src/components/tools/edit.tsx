@@ -15,6 +15,8 @@ import {
   type Replacement,
 } from "../../lib/tools";
 import { DiffView } from "../diff-view";
+import { OpenFileButton } from "../files/open-file";
+import { firstChangedLine } from "../../lib/file-view";
 import { Counts, inputOf, inputString, metaOf, MonoBlock, type ToolBodyProps } from "./shared";
 
 function Replacements(props: { edits: Replacement[] }): JSX.Element {
@@ -45,12 +47,18 @@ export function EditBody(props: ToolBodyProps): JSX.Element {
   });
   const file = () => relativePath(inputString(props.part, "filePath"), props.root);
   return (
-    <Show
-      when={changes().length > 0}
-      fallback={<Replacements edits={replacements(inputOf(props.part))} />}
-    >
-      <For each={changes()}>{(change) => <DiffView patch={change.patch} file={file()} />}</For>
-    </Show>
+    <>
+      <OpenFileButton
+        path={inputString(props.part, "filePath") || undefined}
+        line={firstChangedLine(changes()[0]?.patch ?? "")}
+      />
+      <Show
+        when={changes().length > 0}
+        fallback={<Replacements edits={replacements(inputOf(props.part))} />}
+      >
+        <For each={changes()}>{(change) => <DiffView patch={change.patch} file={file()} />}</For>
+      </Show>
+    </>
   );
 }
 

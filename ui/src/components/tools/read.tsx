@@ -6,6 +6,7 @@
 import { createMemo, Show, type JSX } from "solid-js";
 import { rangeText, readView, relativePath } from "../../lib/tools";
 import { CodeView } from "../code-view";
+import { OpenFileButton } from "../files/open-file";
 import { inputOf, metaOf, outputText, type ToolBodyProps } from "./shared";
 
 export function ReadBody(props: ToolBodyProps): JSX.Element {
@@ -16,6 +17,7 @@ export function ReadBody(props: ToolBodyProps): JSX.Element {
   const range = () => rangeText(view());
   return (
     <>
+      <OpenFileButton path={view().kind === "file" ? view().path : undefined} line={view().start} />
       <Show when={view().truncated}>
         <p class="tool-description">Cut short by the server: {range()}.</p>
       </Show>

@@ -3,6 +3,7 @@
 import { Show, type JSX } from "solid-js";
 import { relativePath } from "../../lib/tools";
 import { CodeView } from "../code-view";
+import { OpenFileButton } from "../files/open-file";
 import { inputString, metaOf, type ToolBodyProps } from "./shared";
 
 export function WriteBody(props: ToolBodyProps): JSX.Element {
@@ -13,13 +14,16 @@ export function WriteBody(props: ToolBodyProps): JSX.Element {
   };
   const content = () => inputString(props.part, "content");
   return (
-    <Show when={content() !== ""} fallback={<p class="muted">An empty file.</p>}>
-      <CodeView
-        code={content()}
-        path={path()}
-        maxLines={400}
-        label={`Content of ${relativePath(path(), props.root)}`}
-      />
-    </Show>
+    <>
+      <OpenFileButton path={path()} />
+      <Show when={content() !== ""} fallback={<p class="muted">An empty file.</p>}>
+        <CodeView
+          code={content()}
+          path={path()}
+          maxLines={400}
+          label={`Content of ${relativePath(path(), props.root)}`}
+        />
+      </Show>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  ACCEPT,
   MAX_ATTACHMENT_BYTES,
   MAX_TOTAL_BYTES,
   kindOf,
@@ -91,5 +92,27 @@ describe("readAttachments", () => {
     );
     expect(added).toEqual([]);
     expect(rejected[0]!.reason).toMatch(/Together/);
+  });
+});
+
+describe("ACCEPT", () => {
+  it("offers what kindOf takes in the file picker", () => {
+    const accepted = ACCEPT.split(",");
+    for (const item of ["image/png", "image/webp", "application/pdf", "text/*", ".py", ".yaml"]) {
+      expect(accepted).toContain(item);
+    }
+    for (const ext of accepted.filter((item) => item.startsWith("."))) {
+      expect(kindOf({ name: `a${ext}`, type: "" })).toBe("text");
+    }
+  });
+});
+
+describe("too large", () => {
+  it("says the size in bytes when it rounds to the limit", () => {
+    const reason = rejectionOf(
+      { name: "a.txt", type: "text/plain", size: MAX_ATTACHMENT_BYTES + 1 },
+      0,
+    );
+    expect(reason).toBe("It is 10,485,761 bytes; one attachment can be at most 10.0 MB.");
   });
 });

@@ -13,8 +13,25 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|toml|javascript|x-sh|sql))/;
-const TEXT_NAMES =
-  /\.(txt|md|markdown|csv|tsv|log|json|jsonl|ya?ml|toml|ini|cfg|conf|xml|html?|css|scss|js|jsx|mjs|cjs|ts|tsx|py|rb|go|rs|java|kt|c|h|cc|cpp|hpp|cs|php|swift|sh|bash|zsh|sql|r|lua|pl|ex|exs|erl|hs|scala|dart|vue|svelte|dockerfile|makefile|env|gitignore)$/i;
+/** File name endings read as text when the browser gives no type. */
+const TEXT_EXTENSIONS = (
+  "txt md markdown csv tsv log json jsonl yml yaml toml ini cfg conf xml htm html css scss js " +
+  "jsx mjs cjs ts tsx py rb go rs java kt c h cc cpp hpp cs php swift sh bash zsh sql r lua pl " +
+  "ex exs erl hs scala dart vue svelte dockerfile makefile env gitignore"
+).split(" ");
+const TEXT_NAMES = new RegExp(`\\.(${TEXT_EXTENSIONS.join("|")})$`, "i");
+
+/** The file picker's `accept`: a hint only; `kindOf` decides what is taken. */
+export const ACCEPT = [
+  ...IMAGE_TYPES,
+  PDF_TYPE,
+  "text/*",
+  "application/json",
+  "application/xml",
+  "application/x-yaml",
+  "application/toml",
+  ...TEXT_EXTENSIONS.map((ext) => `.${ext}`),
+].join(",");
 
 export type AttachmentKind = "image" | "pdf" | "text";
 
@@ -81,7 +98,12 @@ export function rejectionOf(
     return `${file.type || "this file type"} cannot be attached: attach images (PNG, JPEG, GIF, WebP), PDFs or text files.`;
   }
   if (file.size > MAX_ATTACHMENT_BYTES) {
-    return `It is ${sizeText(file.size)}; one attachment can be at most ${sizeText(MAX_ATTACHMENT_BYTES)}.`;
+    // Just over the limit reads as the limit when rounded: then say it in bytes.
+    const size =
+      sizeText(file.size) === sizeText(MAX_ATTACHMENT_BYTES)
+        ? `${file.size.toLocaleString("en")} bytes`
+        : sizeText(file.size);
+    return `It is ${size}; one attachment can be at most ${sizeText(MAX_ATTACHMENT_BYTES)}.`;
   }
   if (alreadyBytes + file.size > MAX_TOTAL_BYTES) {
     return `Together the attachments would be over ${sizeText(MAX_TOTAL_BYTES)}; send some first.`;

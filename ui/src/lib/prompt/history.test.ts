@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HISTORY_LIMIT, PromptHistory, loadDraft, saveDraft } from "./history";
+import { HISTORY_LIMIT, PromptHistory, loadDraft, saveDraft, walksHistory } from "./history";
 
 function memory(): Storage {
   const data = new Map<string, string>();
@@ -54,5 +54,33 @@ describe("drafts", () => {
     saveDraft(storage, "a", "");
     expect(loadDraft(storage, "a")).toBe("");
     expect(loadDraft(storage, "b")).toBe("other");
+  });
+});
+
+describe("walking", () => {
+  it("says whether a recalled prompt is shown", () => {
+    const history = new PromptHistory(memory());
+    history.add("one");
+    expect(history.walking()).toBe(false);
+    history.older("");
+    expect(history.walking()).toBe(true);
+    history.newer();
+    expect(history.walking()).toBe(false);
+    history.older("");
+    history.reset();
+    expect(history.walking()).toBe(false);
+  });
+
+  it("walks on Up at the start and on Down at the end, lines apart while walking", () => {
+    const text = "first line\nsecond line";
+    expect(walksHistory("up", text, { start: 0, end: 0 }, false)).toBe(true);
+    expect(walksHistory("up", text, { start: 3, end: 3 }, false)).toBe(false);
+    expect(walksHistory("up", text, { start: 3, end: 3 }, true)).toBe(true);
+    expect(walksHistory("up", text, { start: 14, end: 14 }, true)).toBe(false);
+    expect(walksHistory("down", text, { start: text.length, end: text.length }, false)).toBe(true);
+    expect(walksHistory("down", text, { start: 14, end: 14 }, true)).toBe(true);
+    expect(walksHistory("down", text, { start: 3, end: 3 }, true)).toBe(false);
+    expect(walksHistory("up", text, { start: 0, end: 4 }, true)).toBe(false);
+    expect(walksHistory("up", "", { start: 0, end: 0 }, false)).toBe(true);
   });
 });

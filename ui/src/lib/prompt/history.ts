@@ -68,9 +68,31 @@ export class PromptHistory {
     this.cursor = this.entries.length;
   }
 
+  /** Whether a recalled prompt is shown (Up or Down moved away from the draft). */
+  walking(): boolean {
+    return this.cursor < this.entries.length;
+  }
+
   all(): readonly string[] {
     return this.entries;
   }
+}
+
+/**
+ * Whether Up or Down should walk the history rather than move the caret: Up with the
+ * caret at the very start (or, while walking, anywhere on the first line), Down with it
+ * at the very end (or, while walking, on the last line). A selection never walks.
+ */
+export function walksHistory(
+  key: "up" | "down",
+  text: string,
+  selection: { start: number; end: number },
+  walking: boolean,
+): boolean {
+  if (selection.start !== selection.end) return false;
+  const caret = selection.start;
+  if (key === "up") return caret === 0 || (walking && !text.slice(0, caret).includes("\n"));
+  return caret === text.length || (walking && !text.slice(caret).includes("\n"));
 }
 
 /** The unsent text of one session (or "" when there is none). */

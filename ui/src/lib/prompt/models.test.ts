@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { buildCatalog, nextVariant, searchCatalog, type ProviderList } from "./models";
+import {
+  agentColor,
+  buildCatalog,
+  CHOICE_KEY,
+  defaultAgentName,
+  loadChoice,
+  nextAgent,
+  nextVariant,
+  primaryAgents,
+  pruneChoice,
+  resolveModel,
+  saveChoice,
+  searchCatalog,
+  type ProviderList,
+} from "./models";
 
 const LIST: ProviderList = {
   all: [
     {
       id: "opencode",
       name: "OpenCode Zen",
+      env: ["OPENCODE_API_KEY"],
       models: {
         "big-pickle": { id: "big-pickle", name: "Big Pickle", variants: { high: {} } },
         old: { id: "old", name: "Old one", status: "deprecated" },
@@ -20,8 +35,9 @@ const LIST: ProviderList = {
           name: "Demo model",
           variants: { low: {}, high: {}, off: { disabled: true } },
           capabilities: { reasoning: true, attachment: true },
-          limit: { context: 128000 },
+          limit: { context: 128000, output: 8192 },
         },
+        "demo-two": { id: "demo-two", name: "Demo two" },
       },
     },
   ],
@@ -70,5 +86,142 @@ describe("nextVariant", () => {
     expect(nextVariant(["low", "high"], "high")).toBe("");
     expect(nextVariant(["low", "high"], "gone")).toBe("low");
     expect(nextVariant([], "x")).toBe("");
+  });
+});
+
+describe("buildCatalog details", () => {
+  it("keeps deprecated models for figures, limits and the env hint", () => {
+    const catalog = buildCatalog(LIST);
+    expect(catalog.byKey.has("opencode/old")).toBe(false);
+    expect(catalog.known.get("opencode/old")).toMatchObject({ name: "Old one", deprecated: true });
+    expect(catalog.byKey.get("demo/demo-model")!.limit).toEqual({ context: 128000, output: 8192 });
+    expect(catalog.groups.find((g) => g.providerID === "opencode")!.env).toEqual([
+      "OPENCODE_API_KEY",
+    ]);
+    expect(catalog.groups[0]!.models.map((m) => m.name)).toEqual(["Demo model", "Demo two"]);
+  });
+});
+
+describe("resolveModel", () => {
+  const catalog = buildCatalog(LIST, "demo/demo-model");
+  it("uses the user's choice while its provider is connected", () => {
+    expect(resolveModel(catalog, "demo/demo-two")).toMatchObject({
+      source: "chosen",
+      model: { name: "Demo two" },
+    });
+    // A provider without credentials is never used, whatever was stored.
+    expect(resolveModel(catalog, "opencode/big-pickle")!.source).toBe("default");
+  });
+  it("falls back on the agent's pinned model, then the default", () => {
+    const pinned = { providerID: "demo", modelID: "demo-two" };
+    expect(resolveModel(catalog, "", pinned)).toMatchObject({ source: "agent" });
+    expect(
+      resolveModel(catalog, "gone/x", { providerID: "opencode", modelID: "big-pickle" }),
+    ).toMatchObject({ source: "default", model: { key: "demo/demo-model" } });
+    expect(resolveModel(buildCatalog({ ...LIST, connected: [] }), "")).toBeNull();
+  });
+});
+
+describe("agents", () => {
+  const agents = [
+    { name: "build", mode: "primary" },
+    { name: "compaction", mode: "primary", hidden: true },
+    { name: "explore", mode: "subagent" },
+    { name: "plan", mode: "primary", color: "#aa33ff" },
+    { name: "docs", mode: "all", color: "warning" },
+  ];
+  it("lists primary and all-mode agents that are not hidden", () => {
+    expect(primaryAgents(agents).map((a) => a.name)).toEqual(["build", "plan", "docs"]);
+  });
+  it("names the default: the config's, else the first", () => {
+    const primary = primaryAgents(agents);
+    expect(defaultAgentName(primary, "plan")).toBe("plan");
+    expect(defaultAgentName(primary, "explore")).toBe("build");
+    expect(defaultAgentName([], undefined)).toBe("");
+  });
+  it("cycles both ways, wrapping around", () => {
+    const names = ["build", "plan", "docs"];
+    expect(nextAgent(names, "build", 1)).toBe("plan");
+    expect(nextAgent(names, "docs", 1)).toBe("build");
+    expect(nextAgent(names, "build", -1)).toBe("docs");
+    expect(nextAgent(names, "gone", 1)).toBe("build");
+    expect(nextAgent(names, "gone", -1)).toBe("docs");
+    expect(nextAgent([], "build", 1)).toBe("");
+  });
+  it("colours: hex as given, theme names mapped, else the palette by place", () => {
+    expect(agentColor(agents[3]!, 1)).toBe("#aa33ff");
+    expect(agentColor(agents[4]!, 2)).toBe("var(--pending)");
+    expect(agentColor(agents[0]!, 0)).toBe("var(--agent-1)");
+    expect(agentColor({ name: "x", mode: "primary", color: "red; background: url(x)" }, 7)).toBe(
+      "var(--agent-2)",
+    );
+  });
+});
+
+describe("stored choice", () => {
+  function memory(): Storage {
+    const data = new Map<string, string>();
+    return {
+      getItem: (key: string) => data.get(key) ?? null,
+      setItem: (key: string, value: string) => void data.set(key, value),
+      removeItem: (key: string) => void data.delete(key),
+    } as Storage;
+  }
+
+  it("keeps one choice per server under a versioned key", () => {
+    const storage = memory();
+    saveChoice(storage, "http://a", {
+      model: "demo/demo-two",
+      variants: { "demo/demo-model": "high" },
+    });
+    saveChoice(storage, "http://b", { agent: "plan" });
+    expect(loadChoice(storage, "http://a")).toEqual({
+      model: "demo/demo-two",
+      variants: { "demo/demo-model": "high" },
+    });
+    expect(loadChoice(storage, "http://b")).toEqual({ agent: "plan" });
+    expect(loadChoice(storage, "http://c")).toEqual({});
+    expect(JSON.parse(storage.getItem(CHOICE_KEY)!).version).toBe(1);
+    saveChoice(storage, "http://b", {});
+    expect(Object.keys(JSON.parse(storage.getItem(CHOICE_KEY)!).servers)).toEqual(["http://a"]);
+  });
+
+  it("ignores corrupt or foreign data", () => {
+    const storage = memory();
+    storage.setItem(CHOICE_KEY, "{not json");
+    expect(loadChoice(storage, "http://a")).toEqual({});
+    storage.setItem(
+      CHOICE_KEY,
+      JSON.stringify({ version: 1, servers: { "http://a": { model: 3, agent: "", x: "y" } } }),
+    );
+    expect(loadChoice(storage, "http://a")).toEqual({});
+    storage.setItem(
+      CHOICE_KEY,
+      JSON.stringify({ version: 2, servers: { "http://a": { agent: "p" } } }),
+    );
+    expect(loadChoice(storage, "http://a")).toEqual({});
+    expect(loadChoice(undefined, "http://a")).toEqual({});
+  });
+
+  it("drops what the server no longer has", () => {
+    const catalog = buildCatalog(LIST);
+    expect(
+      pruneChoice(
+        {
+          model: "opencode/big-pickle",
+          agent: "gone",
+          variants: { "demo/demo-model": "high", "demo/demo-two": "high", "x/y": "low" },
+        },
+        catalog,
+        ["build", "plan"],
+      ),
+    ).toEqual({ variants: { "demo/demo-model": "high" } });
+    expect(
+      pruneChoice(
+        { model: "demo/demo-two", agent: "plan", variants: { "demo/demo-model": "off" } },
+        catalog,
+        ["build", "plan"],
+      ),
+    ).toEqual({ model: "demo/demo-two", agent: "plan" });
   });
 });

@@ -1,10 +1,19 @@
 /**
- * The model picker's catalogue: the server's providers (`GET /provider`) grouped for a
- * list, split into those that can answer (connected: credentials or a local endpoint) and
- * those that cannot, which the picker shows only as "not connected"; which model the
- * server uses when none is chosen (the config's `model`, else the first connected
- * provider's default), and each model's variants (thinking effort and the like).
+ * The model and agent pickers' logic (pure, no Solid):
+ *
+ * - the catalogue: the server's providers (`GET /provider`) grouped for a list, split into
+ *   those that can answer (connected: credentials or a local endpoint) and those that
+ *   cannot, which the picker shows only as "not connected"; which model the server uses
+ *   when none is chosen (the config's `model`, else the first connected provider's
+ *   default), and each model's variants (thinking effort and the like);
+ * - search, and stepping through variants and agents as the keyboard shortcuts do;
+ * - the model that will actually be used for the next prompt (the user's choice, else the
+ *   agent's pinned model, else the default), and the primary agents with their colours;
+ * - the user's choice per server in localStorage, under a small versioned key, with what
+ *   the server no longer has dropped.
  */
+
+import type { KeyValueStorage } from "../storage";
 
 export interface CatalogModel {
   /** `providerID/modelID` */
@@ -18,12 +27,17 @@ export interface CatalogModel {
   reasoning: boolean;
   attachment: boolean;
   context?: number;
+  /** Token limits as the server gives them (context window, longest reply). */
+  limit?: { context: number; input?: number; output: number };
+  deprecated?: boolean;
 }
 
 export interface CatalogGroup {
   providerID: string;
   name: string;
   connected: boolean;
+  /** The environment variables that would connect it (for the "not connected" hint). */
+  env: string[];
   models: CatalogModel[];
 }
 
@@ -32,6 +46,7 @@ export interface ProviderList {
   all: Array<{
     id: string;
     name?: string;
+    env?: string[];
     models?: Record<
       string,
       {
@@ -40,7 +55,7 @@ export interface ProviderList {
         status?: string;
         variants?: Record<string, { disabled?: boolean } & Record<string, unknown>>;
         capabilities?: { reasoning?: boolean; attachment?: boolean };
-        limit?: { context?: number };
+        limit?: { context?: number; input?: number; output?: number };
       }
     >;
   }>;
@@ -52,22 +67,33 @@ export interface Catalog {
   groups: CatalogGroup[];
   /** The model the server uses when the prompt names none, if it can be told. */
   defaultKey: string | null;
+  /** The models a prompt may name (deprecated ones left out). */
   byKey: Map<string, CatalogModel>;
+  /** Every model the server knows, deprecated ones too: for figures about past replies. */
+  known: Map<string, CatalogModel>;
 }
+
+export const EMPTY_CATALOG: Catalog = {
+  groups: [],
+  defaultKey: null,
+  byKey: new Map(),
+  known: new Map(),
+};
 
 /** Build the catalogue; `configModel` is `GET /config`'s `model` (`provider/model`). */
 export function buildCatalog(list: ProviderList, configModel?: string): Catalog {
   const connected = new Set(list.connected);
   const byKey = new Map<string, CatalogModel>();
+  const known = new Map<string, CatalogModel>();
   const groups: CatalogGroup[] = [];
   for (const provider of list.all) {
     const isConnected = connected.has(provider.id);
     const models: CatalogModel[] = [];
     for (const info of Object.values(provider.models ?? {})) {
-      if (info.status === "deprecated") continue;
       const variants = Object.entries(info.variants ?? {})
         .filter(([, options]) => !options?.disabled)
         .map(([name]) => name);
+      const limit = info.limit;
       const model: CatalogModel = {
         key: `${provider.id}/${info.id}`,
         providerID: provider.id,
@@ -78,8 +104,22 @@ export function buildCatalog(list: ProviderList, configModel?: string): Catalog 
         variants,
         reasoning: info.capabilities?.reasoning === true,
         attachment: info.capabilities?.attachment === true,
-        ...(info.limit?.context ? { context: info.limit.context } : {}),
+        ...(limit?.context ? { context: limit.context } : {}),
+        ...(limit && typeof limit.context === "number"
+          ? {
+              limit: {
+                context: limit.context,
+                output: limit.output ?? 0,
+                ...(typeof limit.input === "number" ? { input: limit.input } : {}),
+              },
+            }
+          : {}),
       };
+      known.set(model.key, model);
+      if (info.status === "deprecated") {
+        model.deprecated = true;
+        continue;
+      }
       models.push(model);
       byKey.set(model.key, model);
     }
@@ -89,6 +129,7 @@ export function buildCatalog(list: ProviderList, configModel?: string): Catalog 
         providerID: provider.id,
         name: provider.name || provider.id,
         connected: isConnected,
+        env: (provider.env ?? []).filter((name) => typeof name === "string"),
         models,
       });
     }
@@ -105,7 +146,7 @@ export function buildCatalog(list: ProviderList, configModel?: string): Catalog 
       }
     }
   }
-  return { groups, defaultKey, byKey };
+  return { groups, defaultKey, byKey, known };
 }
 
 /** The groups whose models match the search (name, id or provider, every word). */
@@ -129,4 +170,175 @@ export function nextVariant(variants: string[], current: string): string {
   const index = variants.indexOf(current);
   if (index === -1) return variants[0]!;
   return index === variants.length - 1 ? "" : variants[index + 1]!;
+}
+
+/** What a prompt can be sent with: the model that will answer, and why it is that one. */
+export interface ResolvedModel {
+  model: CatalogModel;
+  /** "chosen" by the user, "agent" (pinned in the agent's config), or the server's "default". */
+  source: "chosen" | "agent" | "default";
+}
+
+/**
+ * The model the next prompt goes to: the user's choice while the server still offers it
+ * (connected), else the agent's pinned model, else the server's default.
+ */
+export function resolveModel(
+  catalog: Catalog,
+  chosen: string,
+  agentModel?: { providerID: string; modelID: string },
+): ResolvedModel | null {
+  const picked = chosen ? catalog.byKey.get(chosen) : undefined;
+  if (picked?.connected) return { model: picked, source: "chosen" };
+  const pinned = agentModel
+    ? catalog.byKey.get(`${agentModel.providerID}/${agentModel.modelID}`)
+    : undefined;
+  if (pinned?.connected) return { model: pinned, source: "agent" };
+  const fallback = catalog.defaultKey ? catalog.byKey.get(catalog.defaultKey) : undefined;
+  return fallback ? { model: fallback, source: "default" } : null;
+}
+
+// ---------- agents ----------
+
+/** The agent fields the pickers read (`GET /agent`). */
+export interface AgentLike {
+  name: string;
+  mode: string;
+  hidden?: boolean;
+  color?: string;
+  model?: { providerID: string; modelID: string };
+}
+
+/** The agents a prompt may be sent to: primary ones (or "all"), not hidden, in the server's order. */
+export function primaryAgents<T extends AgentLike>(agents: T[]): T[] {
+  return agents.filter(
+    (agent) => (agent.mode === "primary" || agent.mode === "all") && !agent.hidden,
+  );
+}
+
+/** The agent the server uses when a prompt names none: the config's, else the first. */
+export function defaultAgentName(agents: AgentLike[], configDefault?: string): string {
+  if (configDefault && agents.some((agent) => agent.name === configDefault)) return configDefault;
+  return agents[0]?.name ?? "";
+}
+
+/** The agent `direction` steps from `current` (wrapping around), as Tab / Shift+Tab do. */
+export function nextAgent(names: string[], current: string, direction: 1 | -1): string {
+  if (names.length === 0) return "";
+  const index = names.indexOf(current);
+  if (index === -1) return direction === 1 ? names[0]! : names[names.length - 1]!;
+  return names[(index + direction + names.length) % names.length]!;
+}
+
+const THEME_COLORS: Record<string, string> = {
+  primary: "var(--accent)",
+  secondary: "var(--agent-2)",
+  accent: "var(--agent-3)",
+  success: "var(--ok)",
+  warning: "var(--pending)",
+  error: "var(--danger)",
+  info: "var(--agent-1)",
+};
+const PALETTE_SIZE = 6;
+
+/**
+ * A CSS colour for an agent: its configured `#rrggbb` or theme colour name; agents with
+ * none get one of the palette's by their place in the list, so each keeps its own.
+ */
+export function agentColor(agent: AgentLike, index: number): string {
+  const color = agent.color?.trim() ?? "";
+  if (/^#[0-9a-fA-F]{6}$/.test(color)) return color;
+  const named = THEME_COLORS[color];
+  if (named) return named;
+  return `var(--agent-${(Math.max(0, index) % PALETTE_SIZE) + 1})`;
+}
+
+// ---------- the user's choice, per server ----------
+
+export const CHOICE_KEY = "opencode-proxy.model-choice.v1";
+const MAX_SERVERS = 50;
+
+/** What the user chose on one server ("" or absent = the server's default). */
+export interface StoredChoice {
+  model?: string;
+  agent?: string;
+  /** Model key → the variant chosen for it. */
+  variants?: Record<string, string>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function cleanChoice(value: unknown): StoredChoice {
+  if (!isRecord(value)) return {};
+  const choice: StoredChoice = {};
+  if (typeof value.model === "string" && value.model.includes("/")) choice.model = value.model;
+  if (typeof value.agent === "string" && value.agent !== "") choice.agent = value.agent;
+  if (isRecord(value.variants)) {
+    const variants: Record<string, string> = {};
+    for (const [key, variant] of Object.entries(value.variants)) {
+      if (typeof variant === "string" && variant !== "") variants[key] = variant;
+    }
+    if (Object.keys(variants).length > 0) choice.variants = variants;
+  }
+  return choice;
+}
+
+function readAll(storage: KeyValueStorage | undefined): Record<string, StoredChoice> {
+  try {
+    const data: unknown = JSON.parse(storage?.getItem(CHOICE_KEY) ?? "{}");
+    if (!isRecord(data) || data.version !== 1 || !isRecord(data.servers)) return {};
+    const servers: Record<string, StoredChoice> = {};
+    for (const [server, choice] of Object.entries(data.servers))
+      servers[server] = cleanChoice(choice);
+    return servers;
+  } catch {
+    return {};
+  }
+}
+
+/** The user's choice on `server` (its URL), or an empty one. */
+export function loadChoice(storage: KeyValueStorage | undefined, server: string): StoredChoice {
+  return readAll(storage)[server] ?? {};
+}
+
+/** Remember the choice on `server`; an empty choice forgets the server. */
+export function saveChoice(
+  storage: KeyValueStorage | undefined,
+  server: string,
+  choice: StoredChoice,
+): void {
+  const servers = readAll(storage);
+  delete servers[server];
+  const clean = cleanChoice(choice);
+  if (Object.keys(clean).length > 0) servers[server] = clean;
+  // The newest last; only so many servers are remembered.
+  const kept = Object.entries(servers).slice(-MAX_SERVERS);
+  try {
+    storage?.setItem(CHOICE_KEY, JSON.stringify({ version: 1, servers: Object.fromEntries(kept) }));
+  } catch {
+    // Storage full or disabled: the choice lives for this page only.
+  }
+}
+
+/**
+ * The stored choice without what the server no longer has: a model it does not list (or
+ * whose provider lost its credentials), an agent that is gone, variants of unknown models
+ * or that the model no longer offers.
+ */
+export function pruneChoice(
+  choice: StoredChoice,
+  catalog: Catalog,
+  agentNames: string[],
+): StoredChoice {
+  const pruned: StoredChoice = {};
+  if (choice.model && catalog.byKey.get(choice.model)?.connected) pruned.model = choice.model;
+  if (choice.agent && agentNames.includes(choice.agent)) pruned.agent = choice.agent;
+  const variants: Record<string, string> = {};
+  for (const [key, variant] of Object.entries(choice.variants ?? {})) {
+    if (catalog.byKey.get(key)?.variants.includes(variant)) variants[key] = variant;
+  }
+  if (Object.keys(variants).length > 0) pruned.variants = variants;
+  return pruned;
 }

@@ -66,6 +66,30 @@ describe("promptParts", () => {
     ]);
   });
 
+  it("sends a symbol as the lines of its file", () => {
+    const range = { start: { line: 4, character: 0 }, end: { line: 9, character: 1 } };
+    const parts = promptParts(
+      "explain @greet",
+      [{ kind: "symbol", value: "greet", symbol: { path: "src/hello.py", range, kind: 12 } }],
+      [],
+      "/p",
+    );
+    expect(parts[1]).toEqual({
+      type: "file",
+      mime: "text/plain",
+      url: "file:///p/src/hello.py?start=5&end=10",
+      filename: "hello.py",
+      source: {
+        type: "symbol",
+        path: "src/hello.py",
+        name: "greet",
+        kind: 12,
+        range,
+        text: { value: "@greet", start: 8, end: 14 },
+      },
+    });
+  });
+
   it("escapes what a URL cannot hold", () => {
     expect(fileUrl("/p/my file#1.py")).toBe("file:///p/my%20file%231.py");
   });

@@ -1,16 +1,24 @@
 /**
  * A prompt as the parts OpenCode takes (`POST /session/{id}/prompt_async`): the text, a
  * file part for each @-mentioned file (a `file://` URL the server reads in itself, with
- * where the mention sits in the text), an agent part for each @-mentioned agent, and the
- * attachments as `data:` URLs.
+ * where the mention sits in the text), an agent part for each @-mentioned agent, a file
+ * part with a line range for each @-mentioned symbol (`?start=&end=`, which the server
+ * reads as the lines to send), and the attachments as `data:` URLs.
  */
 
 import type { Attachment } from "./attachments";
 
 export interface Mention {
-  kind: "file" | "directory" | "agent";
-  /** The path relative to the project (files, directories) or the agent's name. */
+  kind: "file" | "directory" | "agent" | "symbol";
+  /** The path relative to the project (files, directories), the agent's or symbol's name. */
   value: string;
+  /** A symbol's file (relative to the project), lines (LSP: from 0) and LSP kind. */
+  symbol?: { path: string; range: LineRange; kind: number };
+}
+
+export interface LineRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
 }
 
 export interface TextSpan {
@@ -26,9 +34,28 @@ export type PromptPart =
       mime: string;
       url: string;
       filename: string;
-      source?: { type: "file"; path: string; text: TextSpan };
+      source?:
+        | { type: "file"; path: string; text: TextSpan }
+        | {
+            type: "symbol";
+            path: string;
+            name: string;
+            kind: number;
+            range: LineRange;
+            text: TextSpan;
+          };
     }
   | { type: "agent"; name: string; source: TextSpan };
+
+/** What the prompt box hands over when the user sends. */
+export interface PromptInput {
+  text: string;
+  /** The mentions the user picked from the list (those still in the text are sent). */
+  mentions: Mention[];
+  attachments: Attachment[];
+  /** Run the text in the session's shell (the prompt started with `!`). */
+  shell?: boolean;
+}
 
 /** `@value` as typed in the prompt. */
 export function mentionText(mention: Mention): string {
@@ -87,6 +114,27 @@ export function promptParts(
     };
     if (mention.kind === "agent") {
       parts.push({ type: "agent", name: mention.value, source: span });
+      continue;
+    }
+    if (mention.kind === "symbol") {
+      const symbol = mention.symbol;
+      if (!symbol) continue;
+      // The server reads lines start..end (from 1) of a text/plain file URL.
+      const lines = `?start=${symbol.range.start.line + 1}&end=${symbol.range.end.line + 1}`;
+      parts.push({
+        type: "file",
+        mime: "text/plain",
+        url: fileUrl(join(directory, symbol.path)) + lines,
+        filename: symbol.path.split("/").pop() || symbol.path,
+        source: {
+          type: "symbol",
+          path: symbol.path,
+          name: mention.value,
+          kind: symbol.kind,
+          range: symbol.range,
+          text: span,
+        },
+      });
       continue;
     }
     const path = mention.value.replace(/\/+$/, "");

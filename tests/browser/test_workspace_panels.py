@@ -1,0 +1,159 @@
+"""The workspace's panels against the real OpenCode server through the proxy: several
+terminals in tabs (each its own PTY on the server, surviving a dropped connection, closed
+one at a time, the active tab remembered while the panel is hidden), and Changes that
+refresh themselves when the agent or anyone else changes the project's files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from tests.browser.conftest import Sandbox, open_app, screenshot, seed_servers, wait_until
+from tests.browser.test_chat import CHAT, badge, last_reply, new_session, open_chat, send
+from tools.fake_model import REPLY
+
+pytestmark = pytest.mark.browser
+
+
+def pty_ids(sandbox: Sandbox) -> set[str]:
+    """The terminals the chat server has right now (asked directly)."""
+    with urllib.request.urlopen(sandbox.chat_server.url + "/pty", timeout=10) as response:
+        return {str(pty["id"]) for pty in json.load(response)}
+
+
+def screen(page: Page) -> Locator:
+    return page.locator(".terminal-screen .xterm-rows")
+
+
+def run(page: Page, command: str) -> None:
+    page.locator(".terminal-screen").click()
+    page.keyboard.type(command)
+    page.keyboard.press("Enter")
+
+
+def tab(page: Page, name: str) -> Locator:
+    return page.get_by_role("tablist", name="Terminals").get_by_role("tab", name=name)
+
+
+def test_terminals_in_tabs(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
+    """Two terminals, two PTYs; each keeps its output; one closes without the other."""
+    before = pty_ids(sandbox)
+    seed_servers(context, [{"url": sandbox.chat_url, "name": CHAT}], None)
+    open_app(page, sandbox)
+    expect(page.get_by_role("heading", name=f"Connected to {CHAT}")).to_be_visible()
+    toggle = page.get_by_role("button", name="Terminal", exact=True)
+    toggle.click()
+    panel = page.get_by_role("region", name="Terminal")
+    expect(tab(page, "Terminal 1")).to_have_attribute("aria-selected", "true")
+    expect(screen(page)).to_contain_text("#", timeout=15_000)
+    run(page, "echo one-$((1+1))")
+    expect(screen(page)).to_contain_text("one-2")
+    wait_until(page, lambda: len(pty_ids(sandbox) - before) == 1)
+    first = pty_ids(sandbox) - before
+
+    panel.get_by_role("button", name="New terminal").click()
+    expect(tab(page, "Terminal 2")).to_have_attribute("aria-selected", "true")
+    expect(tab(page, "Terminal 1")).to_have_attribute("aria-selected", "false")
+    expect(screen(page)).to_contain_text("#", timeout=15_000)
+    expect(screen(page)).not_to_contain_text("one-2")
+    run(page, "echo two-$((2+2))")
+    expect(screen(page)).to_contain_text("two-4")
+    wait_until(page, lambda: len(pty_ids(sandbox) - before) == 2)
+    second = pty_ids(sandbox) - before - first
+    assert len(second) == 1
+    screenshot(page, "terminals-tabs")
+
+    # Each tab shows its own shell's output.
+    tab(page, "Terminal 1").click()
+    expect(screen(page)).to_contain_text("one-2")
+    expect(screen(page)).not_to_contain_text("two-4")
+
+    # Hidden, the shells keep running and the panel comes back on the same tab.
+    toggle.click()
+    expect(panel).to_have_count(0)
+    assert pty_ids(sandbox) - before == first | second
+    toggle.click()
+    expect(tab(page, "Terminal 1")).to_have_attribute("aria-selected", "true")
+    expect(screen(page)).to_contain_text("one-2")
+
+    # A dropped connection: both reconnect; the second one still runs commands.
+    sandbox.relay.cut()
+    tab(page, "Terminal 2").click()
+    expect(screen(page)).to_contain_text("two-4")
+    run(page, "echo after-$((3+3))")
+    expect(screen(page)).to_contain_text("after-6", timeout=15_000)
+    assert screen(page).inner_text().count("two-4") == 1
+
+    # Keyboard: arrows move between tabs; F2 renames.
+    tab(page, "Terminal 2").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(tab(page, "Terminal 1")).to_be_focused()
+    expect(tab(page, "Terminal 1")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("F2")
+    name = page.get_by_label("Terminal name")
+    name.fill("Build")
+    name.press("Enter")
+    expect(tab(page, "Build")).to_be_visible()
+
+    # Closing one ends its PTY only; the other stays, now active.
+    panel.get_by_role("button", name="Close tab Build").click()
+    expect(tab(page, "Build")).to_have_count(0)
+    expect(tab(page, "Terminal 2")).to_have_attribute("aria-selected", "true")
+    expect(screen(page)).to_contain_text("after-6")
+    wait_until(page, lambda: pty_ids(sandbox) - before == second)
+
+    # Closing the panel ends the rest.
+    panel.get_by_role("button", name="Close terminal", exact=True).click()
+    expect(panel).to_have_count(0)
+    wait_until(page, lambda: pty_ids(sandbox) - before == set())
+
+
+def _restore_project(sandbox: Sandbox) -> None:
+    for args in (["checkout", "-q", "--", "."], ["clean", "-qfd"]):
+        subprocess.run(["git", *args], cwd=sandbox.chat_server.project, check=True)
+
+
+def test_changes_refresh_themselves(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
+    """Changes follows the agent's edits and edits made outside it, with no refresh click."""
+    open_chat(context, page, sandbox)
+    new_session(page)
+    page.get_by_role("button", name="Changes", exact=True).click()
+    panel = page.get_by_role("complementary", name="Changes")
+    expect(panel.get_by_text("No changes yet.")).to_be_visible()
+    files = panel.get_by_role("list", name="Changed files")
+    try:
+        # The agent writes a file: the panel shows it by itself.
+        send(page, "Write it [write:auto-notes.md] [title:Auto changes]")
+        expect(files.get_by_role("listitem", name="auto-notes.md")).to_be_visible(timeout=20_000)
+        expect(last_reply(page)).to_contain_text(REPLY, timeout=20_000)
+        expect(badge(page)).to_have_attribute("aria-label", "Session idle")
+
+        # A new session has no changes of its own: the panel shows the project's, and
+        # follows an edit made in the terminal (OpenCode reports no such change itself).
+        new_session(page)
+        expect(page.get_by_role("button", name="Changes", exact=True)).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        expect(panel.get_by_text("Uncommitted changes in the project.")).to_be_visible()
+        page.get_by_role("button", name="Terminal", exact=True).click()
+        expect(screen(page)).to_contain_text("#", timeout=15_000)
+        started = time.monotonic()
+        run(page, "echo 'Edited in the terminal' >> README.md")
+        item = files.get_by_role("listitem", name="README.md")
+        expect(item).to_be_visible(timeout=15_000)
+        expect(item.get_by_label("added: Edited in the terminal")).to_be_visible()
+        assert time.monotonic() - started < 15
+        assert "Edited in the terminal" in (sandbox.chat_server.project / "README.md").read_text()
+        screenshot(page, "changes-auto-refresh")
+
+        # Undone with git in the terminal: gone from the panel by itself.
+        run(page, "git checkout -q -- README.md")
+        expect(item).to_have_count(0, timeout=15_000)
+        page.get_by_role("button", name="Close terminal", exact=True).click()
+    finally:
+        _restore_project(sandbox)

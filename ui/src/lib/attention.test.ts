@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import {
+  AttentionTracker,
+  clearSeen,
+  markUnread,
+  notificationText,
+  shouldNotify,
+  titleWithCount,
+  type Attention,
+} from "./attention";
+
+const status = (sessionID: string, type: string) => ({
+  type: "session.status",
+  properties: { sessionID, status: { type } },
+});
+const idle = (sessionID: string) => ({ type: "session.idle", properties: { sessionID } });
+const error = (sessionID: string, name: string, message?: string) => ({
+  type: "session.error",
+  properties: { sessionID, error: { name, data: message ? { message } : {} } },
+});
+const noChildren = () => false;
+
+describe("AttentionTracker", () => {
+  it("says done once when a busy session goes idle", () => {
+    const tracker = new AttentionTracker();
+    expect(tracker.observe(status("s1", "busy"), noChildren)).toBeNull();
+    expect(tracker.observe(status("s1", "busy"), noChildren)).toBeNull();
+    expect(tracker.observe(status("s1", "idle"), noChildren)).toEqual({
+      sessionID: "s1",
+      kind: "done",
+    });
+    // The session.idle that follows the status is not a second piece of news.
+    expect(tracker.observe(idle("s1"), noChildren)).toBeNull();
+  });
+
+  it("says nothing for an idle session going idle", () => {
+    const tracker = new AttentionTracker();
+    expect(tracker.observe(idle("s1"), noChildren)).toBeNull();
+  });
+
+  it("counts a session known busy from the first fetch", () => {
+    const tracker = new AttentionTracker();
+    tracker.markBusy("s1");
+    expect(tracker.observe(idle("s1"), noChildren)?.kind).toBe("done");
+  });
+
+  it("reports a failure instead of done, and nothing for a Stop", () => {
+    const tracker = new AttentionTracker();
+    tracker.observe(status("s1", "busy"), noChildren);
+    expect(tracker.observe(error("s1", "APIError", "rate limited"), noChildren)).toEqual({
+      sessionID: "s1",
+      kind: "failed",
+      detail: "rate limited",
+    });
+    expect(tracker.observe(status("s1", "idle"), noChildren)).toBeNull();
+
+    tracker.observe(status("s2", "busy"), noChildren);
+    expect(tracker.observe(error("s2", "MessageAbortedError"), noChildren)).toBeNull();
+    expect(tracker.observe(idle("s2"), noChildren)).toBeNull();
+    // The next reply of the stopped session counts again.
+    tracker.observe(status("s2", "busy"), noChildren);
+    expect(tracker.observe(idle("s2"), noChildren)?.kind).toBe("done");
+  });
+
+  it("ignores sub-agents finishing but not their requests", () => {
+    const tracker = new AttentionTracker();
+    const isChild = (id: string) => id === "child";
+    tracker.observe(status("child", "busy"), isChild);
+    expect(tracker.observe(idle("child"), isChild)).toBeNull();
+    expect(
+      tracker.observe({ type: "permission.asked", properties: { sessionID: "child" } }, isChild),
+    ).toEqual({ sessionID: "child", kind: "permission" });
+    expect(
+      tracker.observe({ type: "question.asked", properties: { sessionID: "s1" } }, isChild),
+    ).toEqual({ sessionID: "s1", kind: "question" });
+  });
+});
+
+describe("unread", () => {
+  const done: Attention = { sessionID: "s1", kind: "done" };
+
+  it("marks a session that finished while not on screen", () => {
+    const none = new Set<string>();
+    expect(markUnread(none, done, { sessionID: "s2", visible: true }).has("s1")).toBe(true);
+    expect(markUnread(none, done, { sessionID: "s1", visible: false }).has("s1")).toBe(true);
+    expect(markUnread(none, done, { sessionID: "s1", visible: true }).has("s1")).toBe(false);
+  });
+
+  it("clears it when the session is seen, in a visible tab", () => {
+    const unread = new Set(["s1", "s2"]);
+    expect(clearSeen(unread, { sessionID: "s1", visible: false })).toBe(unread);
+    expect([...clearSeen(unread, { sessionID: "s1", visible: true })]).toEqual(["s2"]);
+    expect(clearSeen(unread, { sessionID: undefined, visible: true })).toBe(unread);
+  });
+});
+
+describe("shouldNotify", () => {
+  const done: Attention = { sessionID: "s1", kind: "done" };
+  const base = {
+    hidden: true,
+    enabled: true,
+    permission: "granted" as const,
+    sent: new Set<string>(),
+  };
+
+  it("notifies a hidden tab once, only when turned on and allowed", () => {
+    expect(shouldNotify(done, base)).toBe(true);
+    expect(shouldNotify(done, { ...base, hidden: false })).toBe(false);
+    expect(shouldNotify(done, { ...base, enabled: false })).toBe(false);
+    expect(shouldNotify(done, { ...base, permission: "denied" })).toBe(false);
+    expect(shouldNotify(done, { ...base, sent: new Set(["s1:done"]) })).toBe(false);
+    expect(
+      shouldNotify({ ...done, kind: "permission" }, { ...base, sent: new Set(["s1:done"]) }),
+    ).toBe(true);
+  });
+});
+
+describe("words", () => {
+  it("names what happened and the session", () => {
+    expect(notificationText({ sessionID: "s", kind: "done" }, "Fox").title).toBe("Finished: Fox");
+    expect(
+      notificationText({ sessionID: "s", kind: "failed", detail: "boom" }, "Fox").body,
+    ).toContain("boom");
+    expect(titleWithCount("opencode", 2)).toBe("(2) opencode");
+    expect(titleWithCount("opencode", 0)).toBe("opencode");
+  });
+});
