@@ -58,31 +58,35 @@ def test_health_follows_a_server_that_stops_and_restarts(
     """A stopped server turns unhealthy within 15 s and healthy again once it is back."""
     server = OpenCodeServer(sandbox.open_server.model_url, port=sandbox.spare_port)
     sandbox.extra.append(server)
-    server.start()
-    seed_servers(context, [{"url": sandbox.spare_url, "name": "Flaky"}], None)
-    open_app(page, sandbox)
-    expect(page.get_by_role("heading", name="Connected to Flaky")).to_be_visible()
-    indicator = page.get_by_role("status", name=re.compile("^Event stream"))
-    expect(indicator).to_have_attribute("aria-label", "Event stream: live")
-    page.get_by_role("link", name="Settings").click()
-    row = server_row(page, "Flaky")
-    expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible()
+    try:
+        server.start()
+        seed_servers(context, [{"url": sandbox.spare_url, "name": "Flaky"}], None)
+        open_app(page, sandbox)
+        expect(page.get_by_role("heading", name="Connected to Flaky")).to_be_visible()
+        indicator = page.get_by_role("status", name=re.compile("^Event stream"))
+        expect(indicator).to_have_attribute("aria-label", "Event stream: live")
+        page.get_by_role("link", name="Settings").click()
+        row = server_row(page, "Flaky")
+        expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible()
 
-    healthy_boxes = _boxes(row)
+        healthy_boxes = _boxes(row)
 
-    server.stop()
-    stopped = time.monotonic()
-    expect(row.get_by_role("img", name="unhealthy", exact=True)).to_be_visible(timeout=15_000)
-    assert time.monotonic() - stopped < 15
-    expect(row).to_contain_text("Unreachable")
-    # Nothing in the row moves when its health changes.
-    assert _boxes(row) == healthy_boxes
-    expect(indicator).to_have_attribute("aria-label", "Event stream: reconnecting")
-    screenshot(page, "servers-one-unhealthy")
+        server.stop()
+        stopped = time.monotonic()
+        expect(row.get_by_role("img", name="unhealthy", exact=True)).to_be_visible(timeout=15_000)
+        assert time.monotonic() - stopped < 15
+        expect(row).to_contain_text("Unreachable")
+        # Nothing in the row moves when its health changes.
+        assert _boxes(row) == healthy_boxes
+        expect(indicator).to_have_attribute("aria-label", "Event stream: reconnecting")
+        screenshot(page, "servers-one-unhealthy")
 
-    server.start()
-    expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible(timeout=15_000)
-    expect(indicator).to_have_attribute("aria-label", "Event stream: live", timeout=15_000)
+        server.start()
+        expect(row.get_by_role("img", name="healthy", exact=True)).to_be_visible(timeout=15_000)
+        expect(indicator).to_have_attribute("aria-label", "Event stream: live", timeout=15_000)
+    finally:
+        # Other tests start their own servers on the spare port.
+        server.cleanup()
 
 
 def test_switching_closes_the_previous_stream(page: Page, sandbox: Sandbox) -> None:

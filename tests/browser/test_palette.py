@@ -206,7 +206,7 @@ def test_shortcuts_are_listed_in_the_palette_and_in_settings(
     expect(page.get_by_role("complementary", name="Files")).to_be_visible()
 
     # Ctrl+` (the shell's handler, from the same table) opens a terminal on the server.
-    terminal = page.get_by_role("button", name="Terminal")
+    terminal = page.get_by_role("button", name="Terminal", exact=True)
     page.keyboard.press("Control+Backquote")
     expect(terminal).to_have_attribute("aria-pressed", "true")
     wait_until(page, lambda: len(server_json(sandbox.chat_server.url, "/pty")) >= 1)
