@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.conftest import PREFIX, ProxyClient
 from tests.support.fake_upstream import Seen, pattern_digest
+from tests.support.raw_upstream import RawUpstream
 
 # What ingresses add to name the user or carry their tokens; none may reach a sandbox.
 IDENTITY_HEADERS = {
@@ -217,14 +218,40 @@ class TestResponseHeaders:
             assert "WWW-Authenticate" not in response.headers
             assert "X-Proxy-Error" not in response.headers
 
-    async def test_redirects_not_followed(self, client: ProxyClient, seen: Seen) -> None:
-        """A 3xx keeps its status, but its Location comes in a header no browser follows."""
-        async with client.request("GET", "/redirect", allow_redirects=False) as response:
-            assert response.status == 302
+    @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+    async def test_redirects_not_followed(
+        self, client: ProxyClient, seen: Seen, method: str
+    ) -> None:
+        """A redirect is followed by no one: it reaches the browser as a 502 error with no
+        Location, saying where it pointed in X-Proxy-Redirect-Location."""
+        async with client.request(method, "/redirect", allow_redirects=False) as response:
+            assert response.status == 502
             assert "Location" not in response.headers
+            assert response.headers["X-Proxy-Error"] == "upstream_redirect"
             assert response.headers["X-Proxy-Redirect-Location"] == "http://169.254.169.254/latest/"
-            assert "X-Proxy-Error" not in response.headers
+            body = await response.json()
+        assert body["error"] == "upstream_redirect"
+        assert "(HTTP 302) to http://169.254.169.254/latest/" in body["message"]
         assert len(seen.requests) == 1
+
+    async def test_not_modified_passes(
+        self,
+        raw: Callable[..., Awaitable[RawUpstream]],
+        proxy_for: Callable[..., Awaitable[ProxyClient]],
+    ) -> None:
+        """A 304 is no redirect: it passes as it is."""
+
+        async def not_modified(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            await up.read_request(reader)
+            writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+            await writer.drain()
+
+        client = await proxy_for(await raw(not_modified))
+        async with client.request("GET", "/x", headers={"If-None-Match": '"v1"'}) as response:
+            assert response.status == 304
+            assert response.headers["ETag"] == '"v1"'
 
 
 @pytest.fixture

@@ -151,6 +151,13 @@ class UpstreamError(ProxyError):
     default_message = "The target server failed."
 
 
+class UpstreamRedirect(UpstreamError):
+    """The target answered with a redirect, which is never passed on to the browser."""
+
+    code = "upstream_redirect"
+    default_message = "The target server answered with a redirect, which is not followed."
+
+
 class UpstreamUnreachable(UpstreamError):
     code = "upstream_unreachable"
     default_message = "Could not connect to the target server."

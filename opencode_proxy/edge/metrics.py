@@ -18,7 +18,13 @@ from prometheus_client.registry import Collector
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 # Error codes that mean the target failed, as opposed to the policy refusing the request.
 UPSTREAM_FAILURES = frozenset(
-    {"upstream_unreachable", "upstream_timeout", "upstream_error", "upstream_refused_upgrade"}
+    {
+        "upstream_unreachable",
+        "upstream_timeout",
+        "upstream_error",
+        "upstream_refused_upgrade",
+        "upstream_redirect",
+    }
 )
 
 

@@ -20,12 +20,12 @@ from aiohttp import web
 from multidict import CIMultiDict
 from yarl import URL
 
-from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError
+from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError, UpstreamRedirect
 from ..logs import ACCESS
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
 from .failures import UPSTREAM_ERRORS, upstream_failure
-from .headers import browser_headers
+from .headers import REDIRECT_HEADER, browser_headers
 
 if TYPE_CHECKING:
     from ..proxy import Proxy
@@ -36,6 +36,9 @@ log = structlog.get_logger("opencode_proxy.proxy")
 SMALL_BODY = 64 * 1024
 EVENT_STREAM = "text/event-stream"
 _NO_BODY_STATUSES = frozenset({204, 304})
+# The statuses a browser follows. Even without a Location header, a fetch with
+# redirect: "manual" hides such an answer entirely, so the UI could not say where it led.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(slots=True)
@@ -162,6 +165,9 @@ class HttpRelay:
                     f"The server {target.host_port} switched protocols without being asked."
                 )
             exchange.status = upstream.status
+            if upstream.status in REDIRECT_STATUSES:
+                exchange.outcome = "redirect_refused"
+                raise _redirect(upstream, target.host_port)
             return await self._answer(request, upstream, exchange, admission, request_id, counted)
         finally:
             upstream.release()
@@ -264,6 +270,17 @@ class HttpRelay:
         else:
             _abort(request)
         return response
+
+
+def _redirect(upstream: aiohttp.ClientResponse, where: str) -> UpstreamRedirect:
+    """The error that stands for a target's redirect: it says where, and is not followed."""
+    location = upstream.headers.get("Location")
+    to = f" to {location}" if location else ""
+    return UpstreamRedirect(
+        f"The server {where} answered with a redirect (HTTP {upstream.status}){to}, "
+        "which is not followed.",
+        headers={REDIRECT_HEADER: location} if location else None,
+    )
 
 
 async def _copy_body(

@@ -95,7 +95,10 @@ def parse_target(raw: str, websocket: bool = False) -> Target:
         raise BadTarget(f"The target's scheme must be {allowed}.")
     authority = match["authority"]
     if "@" in authority:
-        raise BadTarget("The target must not contain a user name or password.")
+        raise BadTarget(
+            "The target must not contain a user name or password: give them in the "
+            "Username and Password fields (or to api/credentials) instead."
+        )
     host, ip, port = _parse_authority(authority, scheme)
     return Target(scheme, host, port, _parse_base_path(match["path"] or ""), ip)
 

@@ -242,7 +242,7 @@ def create_upstream() -> web.Application:
     router.add_get("/ws", websocket)
     router.add_get("/cookie", set_cookie)
     router.add_get("/auth", needs_auth)
-    router.add_get("/redirect", redirect)
+    router.add_route("*", "/redirect", redirect)
     router.add_get("/gzip", compressed)
     router.add_get("/page.html", html)
     router.add_get("/gone", gone)
