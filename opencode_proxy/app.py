@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-from .edge.middleware import mark_answering, request_middleware
+from .edge.middleware import request_middleware
 from .edge.ops import OpsRoutes
 from .edge.service_api import ServiceApi
 from .edge.static import UiFiles
@@ -40,7 +40,6 @@ def create_app(
         handler_args=server_arguments(),
     )
     app[PROXY] = proxy
-    app.on_response_prepare.append(mark_answering)
     app.cleanup_ctx.append(_upstream(proxy))
     app.cleanup_ctx.append(_every(PURGE_INTERVAL, proxy.vault.purge))
     app.cleanup_ctx.append(_every(FLUSH_INTERVAL, LINES.flush))

@@ -101,6 +101,15 @@ class TestRequestForwarding:
         assert received["traceparent"] == [headers["traceparent"]]
         assert received["user-agent"] == ["test-browser/1.0"]
 
+    async def test_no_headers_of_the_proxys_own_choosing(self, client: ProxyClient) -> None:
+        """A request without Accept, Accept-Encoding or User-Agent arrives without them:
+        the proxy's client adds none (no compression the browser did not ask for)."""
+        skipped = ("Accept", "Accept-Encoding", "User-Agent")
+        async with client.request("GET", "/headers", skip_auto_headers=skipped) as response:
+            received = (await response.json())["headers"]
+        for name in skipped:
+            assert name.lower() not in received, name
+
     @pytest.mark.parametrize("header", ["kubeflow-userid", "X-Opencode-User", "X-Team-Id"])
     async def test_configured_identity_header_never_passes(
         self,

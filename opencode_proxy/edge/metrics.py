@@ -7,12 +7,12 @@ numbers matter).
 
 from __future__ import annotations
 
+import bisect
 import collections
 from collections.abc import Iterator
-from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -31,9 +31,9 @@ UPSTREAM_FAILURES = frozenset(
 class Metrics:
     """The service's metrics, in a registry of its own.
 
-    The two figures touched on every request (requests by label set, and bytes) are plain
-    integers turned into Prometheus samples only when scraped: a prometheus_client
-    counter takes a lock on every increment.
+    The figures touched on every request (requests by label set, bytes, upstream latency)
+    are plain numbers turned into Prometheus samples only when scraped: a
+    prometheus_client counter or histogram takes a lock on every change.
     """
 
     def __init__(self) -> None:
@@ -42,13 +42,8 @@ class Metrics:
         self.bytes_in = 0
         self.bytes_out = 0
         self.registry.register(_HotPathCollector(self))
-        self.latency = Histogram(
-            "opencode_proxy_upstream_latency_seconds",
-            "Time from forwarding a request until the target's response headers arrive.",
-            ["target"],
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        # Per target: a count per bucket (the last one past the largest bound) and the sum.
+        self.latency: dict[str, tuple[list[int], list[float]]] = {}
         self.open_streams = Gauge(
             "opencode_proxy_open_streams",
             "Open event streams and websockets.",
@@ -67,8 +62,6 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
-        # labels() validates and locks on every call; targets repeat, so keep the children.
-        self._latency_children: dict[str, Any] = {}
 
     def count_request(self, method: str, status: int, target: str) -> None:
         """Count one answered request."""
@@ -76,10 +69,11 @@ class Metrics:
 
     def observe_latency(self, target: str, seconds: float) -> None:
         """Record the time a target took to answer with its headers."""
-        child = self._latency_children.get(target)
-        if child is None:
-            child = self._latency_children[target] = self.latency.labels(target)
-        child.observe(seconds)
+        entry = self.latency.get(target)
+        if entry is None:
+            entry = self.latency[target] = ([0] * (len(_LATENCY_BUCKETS) + 1), [0.0])
+        entry[0][bisect.bisect_left(_LATENCY_BUCKETS, seconds)] += 1
+        entry[1][0] += seconds
 
     def error(self, code: str) -> None:
         """Count an error the proxy answered with."""
@@ -112,3 +106,17 @@ class _HotPathCollector(Collector):
         body.add_metric(["in"], self.metrics.bytes_in)
         body.add_metric(["out"], self.metrics.bytes_out)
         yield body
+        latency = HistogramMetricFamily(
+            "opencode_proxy_upstream_latency_seconds",
+            "Time from forwarding a request until the target's response headers arrive.",
+            labels=["target"],
+        )
+        bounds = [*(str(float(b)) for b in _LATENCY_BUCKETS), "+Inf"]
+        for target, (counts, total) in self.metrics.latency.items():
+            cumulative = 0
+            buckets = []
+            for bound, count in zip(bounds, counts, strict=True):
+                cumulative += count
+                buckets.append((bound, cumulative))
+            latency.add_metric([target], buckets, total[0])
+        yield latency

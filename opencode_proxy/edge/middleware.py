@@ -24,7 +24,7 @@ from .metrics import Metrics
 log = structlog.get_logger("opencode_proxy")
 
 REQUEST_ID = web.RequestKey("request_id", str)
-# Set once a handler has started its answer: a request cut after that cannot get a status.
+# Set by a handler that starts a streamed answer: a request cut after that gets no status.
 ANSWERING = web.RequestKey("answering", bool)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -50,11 +50,6 @@ def request_id_of(request: web.Request) -> str:
     return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFF:08x}"
 
 
-async def mark_answering(request: web.Request, response: web.StreamResponse) -> None:
-    """``on_response_prepare``: the request's answer has begun."""
-    request[ANSWERING] = True
-
-
 def request_middleware(metrics: Metrics, drain: Drain) -> Middleware:
     """The middleware, bound to the metrics it counts refusals in and the drain."""
 
@@ -62,7 +57,8 @@ def request_middleware(metrics: Metrics, drain: Drain) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         """Give the request an id, answer errors as JSON, and let a shutdown drain it."""
         request_id = request[REQUEST_ID] = request_id_of(request)
-        task = drain.enter()
+        task = request.task
+        drain.enter(task)
         try:
             response = await handler(request)
         except ProxyError as exc:

@@ -38,13 +38,16 @@ class TargetPolicy:
     def __init__(self, allowlist: Allowlist, addresses: AddressPolicy):
         self.allowlist = allowlist
         self.addresses = addresses
+        # Verdicts by target (targets repeat; both policies are fixed at start-up).
+        self._addresses: dict[Target, str | None] = {}
 
     def judge(self, target: Target) -> Target:
         """Return the target if it may be reached; raise the error that says why not."""
         reason = self.allowlist.refusal(target)
         if reason is not None:
             raise TargetNotAllowed(reason)
-        self.judge_address(target)
+        if target.ip is not None:
+            self.judge_address(target)
         return target
 
     def judge_raw(self, raw: str, websocket: bool = False) -> Target:
@@ -53,9 +56,17 @@ class TargetPolicy:
 
     def judge_address(self, target: Target) -> None:
         """Judge an IP-literal target's address the way the resolver judges a name's."""
-        if target.ip is None or self.allowlist.names_host_port(target.host, target.port):
+        if target.ip is None:
             return
-        reason = self.addresses.violation(target.ip)
+        try:
+            reason = self._addresses[target]
+        except KeyError:
+            reason = None
+            if not self.allowlist.names_host_port(target.host, target.port):
+                reason = self.addresses.violation(target.ip)
+            if len(self._addresses) > 4096:
+                self._addresses.clear()
+            self._addresses[target] = reason
         if reason is not None:
             raise TargetAddressNotAllowed(
                 f"The address {target.ip} is not allowed as a target: it is {reason}."

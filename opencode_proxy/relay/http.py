@@ -21,6 +21,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError, UpstreamRedirect
+from ..edge.middleware import ANSWERING
 from ..logs import ACCESS
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
@@ -219,6 +220,7 @@ class HttpRelay:
         response = web.StreamResponse(status=status, headers=headers)
         if length is not None:
             response.content_length = length
+        request[ANSWERING] = True
         await response.prepare(request)
         if body_allowed and not await _copy_body(upstream, response, exchange):
             # The body is incomplete: end the connection without the terminating chunk, so
@@ -249,6 +251,7 @@ class HttpRelay:
             response = web.StreamResponse(status=upstream.status, headers=headers)
             response.headers["Cache-Control"] = "no-cache"
             response.headers["X-Accel-Buffering"] = "no"
+            request[ANSWERING] = True
             await response.prepare(request)
             ended = await _copy_body(upstream, response, exchange, self.activity.output)
             if stream.closing:

@@ -13,6 +13,7 @@ import aiohttp
 import structlog
 from aiohttp import WSMsgType, web
 
+from ..edge.middleware import ANSWERING
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
 from .failures import REFUSALS_KEPT, UPSTREAM_ERRORS, upstream_failure
@@ -105,6 +106,7 @@ class WebsocketRelay:
             autoping=False,
             max_msg_size=self.max_message,
         )
+        request[ANSWERING] = True
         try:
             await browser.prepare(request)
         except BaseException:
@@ -152,6 +154,7 @@ async def _refuse_in_band(
     """
     offered = offered_protocols(request)
     browser = web.WebSocketResponse(protocols=offered[:1], max_msg_size=max_message)
+    request[ANSWERING] = True
     await browser.prepare(request)
     await browser.close(code=4000 + status, message=f"target answered HTTP {status}".encode())
     log.info("stream.refused", request_id=request_id, kind="websocket", status=status)

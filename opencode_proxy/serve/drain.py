@@ -33,12 +33,9 @@ class Drain:
     def __len__(self) -> int:
         return len(self._tasks)
 
-    def enter(self) -> asyncio.Task[object]:
-        """Count the current request as in flight; returns its task for :meth:`leave`."""
-        task = asyncio.current_task()
-        assert task is not None
+    def enter(self, task: asyncio.Task[object]) -> None:
+        """Count a request, by the task that handles it, as in flight until :meth:`leave`."""
         self._tasks.add(task)
-        return task
 
     def leave(self, task: asyncio.Task[object]) -> None:
         """The request is done."""

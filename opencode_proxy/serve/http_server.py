@@ -55,28 +55,45 @@ class _GuardedHandler(RequestHandler):
         self._op_body: StreamReader | None = None
         self._op_body_timer: asyncio.TimerHandle | None = None
         self._op_progress = 0.0
-        self._op_head_timer: asyncio.TimerHandle | None = self._op_loop.call_later(
-            self.header_timeout, self._headers_too_slow
-        )
+        # When the headers now arriving began (None between requests). One timer per
+        # connection checks it; it is not armed and cancelled for every request.
+        self._op_head_since: float | None = self._op_loop.time()
+        self._op_head_timer: asyncio.TimerHandle | None = None
+        self._arm_head_timer(self._op_head_since)
 
     def data_received(self, data: bytes) -> None:
         body = self._op_body
         if body is not None and not body.is_eof():
             self._op_progress = self._op_loop.time()
-        elif data and self._op_head_timer is None and not self._upgraded:
+        elif data and self._op_head_since is None and not self._upgraded:
             # The first byte of a new request: its headers are on the clock from now.
-            self._op_head_timer = self._op_loop.call_later(
-                self.header_timeout, self._headers_too_slow
-            )
+            self._op_head_since = now = self._op_loop.time()
+            if self._op_head_timer is None:
+                self._arm_head_timer(now)
         count = self._request_count
         super().data_received(data)
         if self._request_count != count and self._messages:
             self._headers_complete(self._messages[-1][1])
 
+    def _arm_head_timer(self, since: float) -> None:
+        self._op_head_timer = self._op_loop.call_at(
+            since + self.header_timeout, self._check_headers
+        )
+
+    def _check_headers(self) -> None:
+        self._op_head_timer = None
+        since = self._op_head_since
+        if since is None:
+            return  # between requests; the next first byte arms it again
+        if self._op_loop.time() < since + self.header_timeout:
+            self._arm_head_timer(since)  # a later request's headers, still in time
+            return
+        log.info("connection.headers_timeout", timeout=self.header_timeout)
+        if self.transport is not None:
+            self.transport.close()
+
     def _headers_complete(self, payload: StreamReader) -> None:
-        if self._op_head_timer is not None:
-            self._op_head_timer.cancel()
-            self._op_head_timer = None
+        self._op_head_since = None
         if payload.is_eof() or self._upgraded:
             self._op_body = None
             return
@@ -115,12 +132,6 @@ class _GuardedHandler(RequestHandler):
         self._op_head_timer = self._op_body_timer = None
         self._op_body = None
         super().connection_lost(exc)
-
-    def _headers_too_slow(self) -> None:
-        self._op_head_timer = None
-        log.info("connection.headers_timeout", timeout=self.header_timeout)
-        if self.transport is not None:
-            self.transport.close()
 
     def handle_error(
         self,
