@@ -58,7 +58,6 @@ class HttpRelay:
     """Relays admitted requests; one per application."""
 
     def __init__(self, proxy: Proxy):
-        self.proxy = proxy
         self.upstream = proxy.upstream
         self.metrics = proxy.metrics
         self.activity = proxy.activity
@@ -161,7 +160,7 @@ class HttpRelay:
             self.metrics.observe_latency(target.host_port, time.monotonic() - sent)
             if upstream.status == 101:
                 # Nothing asked to switch protocols; what follows is not HTTP any more.
-                exchange.outcome = "upstream_failed"
+                exchange.outcome = "protocol_switched"
                 raise UpstreamError(
                     f"The server {target.host_port} switched protocols without being asked."
                 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Sandbox, add_server, open_app, screenshot
-from tests.conftest import PREFIX
+from tests.browser.conftest import UI_DIR, PageWatch, add_server, screenshot
+from tests.conftest import PREFIX, ProxyProcess
 
 pytestmark = pytest.mark.browser
 
@@ -41,20 +42,44 @@ class _Bounce(BaseHTTPRequestHandler):
         pass
 
 
+@dataclass
+class Hostile:
+    """The bouncing server, and a proxy of its own that allows it."""
+
+    url: str
+    proxy: ProxyProcess
+
+
 @pytest.fixture
-def bouncer(sandbox: Sandbox) -> Iterator[str]:
-    """The hostile server, on the port the sandbox's policy allows for spare servers."""
-    server = ThreadingHTTPServer(("127.0.0.1", sandbox.spare_port), _Bounce)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield sandbox.spare_url
+def hostile() -> Iterator[Hostile]:
+    """The hostile server on a free loopback port, and a proxy allowed to reach it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Bounce)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    proxy = ProxyProcess(
+        "--allow", url.removeprefix("http://"), "--ui-dir", str(UI_DIR), "--log-level", "warning"
+    ).start()
+    yield Hostile(url, proxy)
+    proxy.stop()
     server.shutdown()
     server.server_close()
 
 
-def test_redirected_delete_is_not_repeated_against_the_proxy(
-    page: Page, sandbox: Sandbox, bouncer: str
-) -> None:
+@pytest.fixture
+def page(browser: Browser, hostile: Hostile) -> Iterator[Page]:
+    """A fresh page of that proxy's UI; fails the test on page errors or CSP violations."""
+    context = browser.new_context(base_url=hostile.proxy.base + "/")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch = PageWatch(hostile.proxy.base + "/")
+    watch.attach(page)
+    page.goto(hostile.proxy.base + "/")
+    yield page
+    context.close()
+    assert watch.problems == []
+
+
+def test_redirected_delete_is_not_repeated_against_the_proxy(page: Page, hostile: Hostile) -> None:
     """A DELETE through the proxy answered 307 to the credential store is not followed, even
     by a fetch that would follow redirects; the stored password stays."""
     store_deletes: list[str] = []
@@ -66,7 +91,6 @@ def test_redirected_delete_is_not_repeated_against_the_proxy(
             else None
         ),
     )
-    open_app(page, sandbox)
     outcome = page.evaluate(
         """async (target) => {
           const stored = await fetch("api/credentials", {
@@ -87,7 +111,7 @@ def test_redirected_delete_is_not_repeated_against_the_proxy(
             credentials: listing.credentials.length,
           };
         }""",
-        bouncer,
+        hostile.url,
     )
     assert outcome == {
         "stored": 200,
@@ -99,9 +123,7 @@ def test_redirected_delete_is_not_repeated_against_the_proxy(
     assert store_deletes == []
 
 
-def test_the_form_shows_where_a_server_redirects(
-    page: Page, sandbox: Sandbox, bouncer: str
-) -> None:
+def test_the_form_shows_where_a_server_redirects(page: Page, hostile: Hostile) -> None:
     """Adding a server that answers with a redirect is refused, naming the redirect's target."""
     store_deletes: list[str] = []
     page.on(
@@ -112,8 +134,7 @@ def test_the_form_shows_where_a_server_redirects(
             else None
         ),
     )
-    open_app(page, sandbox)
-    add_server(page, bouncer, name="Bouncer")
+    add_server(page, hostile.url, name="Bouncer")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("redirect (HTTP 307)")
     expect(alert).to_contain_text(BOUNCE_TO)
