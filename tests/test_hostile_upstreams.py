@@ -145,7 +145,7 @@ class TestConnections:
         client = await proxy_for(upstream)
         received = await _pipelined_slowly(client, ["/big", "/events"])
         assert received.count(b"HTTP/1.1 200 ") == 2
-        assert received.count(b"x" * 1000) >= size // 1000
+        assert received.count(b"x") >= size  # the event, whatever its chunk framing
         async with asyncio.timeout(5):
             status, _, answer = await status_of(client)
         assert (status, answer) == (200, b"ok")
