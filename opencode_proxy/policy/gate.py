@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
+from multidict import istr
 
-from ..edge.errors import MissingTarget, TargetAddressNotAllowed, TargetNotAllowed
+from ..edge.errors import MissingTarget, ProxyError, TargetAddressNotAllowed, TargetNotAllowed
 from ..target.parse import Target, parse_target
 from .addresses import AddressPolicy
 from .allowlist import Allowlist
@@ -24,11 +25,13 @@ from .ratelimit import RequestRate, client_id
 
 TARGET_HEADER = "X-Target-Server"
 TARGET_PARAM = "target"
+_TARGET_HEADER = istr(TARGET_HEADER)
+_UPGRADE = istr("Upgrade")
 
 
 def is_websocket_upgrade(request: web.Request) -> bool:
     """Whether the request asks to upgrade to a websocket."""
-    upgrade = request.headers.get("Upgrade")
+    upgrade = request.headers.get(_UPGRADE)
     return upgrade is not None and upgrade.lower() == "websocket"
 
 
@@ -38,8 +41,9 @@ class TargetPolicy:
     def __init__(self, allowlist: Allowlist, addresses: AddressPolicy):
         self.allowlist = allowlist
         self.addresses = addresses
-        # Verdicts by target (targets repeat; both policies are fixed at start-up).
+        # Verdicts by target and by spelling (targets repeat; the policy is fixed at start).
         self._addresses: dict[Target, str | None] = {}
+        self._raw: dict[tuple[str, bool], Target | ProxyError] = {}
 
     def judge(self, target: Target) -> Target:
         """Return the target if it may be reached; raise the error that says why not."""
@@ -52,7 +56,19 @@ class TargetPolicy:
 
     def judge_raw(self, raw: str, websocket: bool = False) -> Target:
         """Parse a target as the browser sent it, then judge it."""
-        return self.judge(parse_target(raw, websocket))
+        key = (raw, websocket)
+        verdict = self._raw.get(key)
+        if verdict is None:
+            try:
+                verdict = self.judge(parse_target(raw, websocket))
+            except ProxyError as exc:
+                verdict = exc
+            if len(self._raw) > 4096:
+                self._raw.clear()
+            self._raw[key] = verdict
+        if isinstance(verdict, ProxyError):
+            raise type(verdict)(verdict.message)
+        return verdict
 
     def judge_address(self, target: Target) -> None:
         """Judge an IP-literal target's address the way the resolver judges a name's."""
@@ -106,7 +122,7 @@ class Gate:
             self.origins.check_unless_safe(request)
         client = client_id(request, self.client_id_header)
         self.rate.hit(client)
-        raw = request.headers.get(TARGET_HEADER)
+        raw = request.headers.get(_TARGET_HEADER)
         if raw is None:
             raw = request.query.get(TARGET_PARAM)
         if not raw:

@@ -17,7 +17,7 @@ proxy (``X-Proxy-*``), or send the browser elsewhere: a ``Location`` is passed a
 from __future__ import annotations
 
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from ..target.parse import Target
 
@@ -96,16 +96,35 @@ assert not REQUEST_ALLOWED & NEVER_UPSTREAM
 assert not any(name.startswith(NEVER_UPSTREAM_PREFIXES) for name in REQUEST_ALLOWED)
 
 
+_CONNECTION = istr("Connection")
+_ORIGIN = istr("Origin")
+_HOST = istr("Host")
+_FORWARDED_PROTO = istr("X-Forwarded-Proto")
+# Verdicts by header name as it was spelled (names repeat from request to request). The
+# maps stay small: past this many spellings nothing more is remembered.
+_MAX_REMEMBERED = 512
+_KEEP, _DROP, _REDIRECT = 0, 1, 2
+
+
 def _named_in_connection(headers: CIMultiDictProxy[str]) -> frozenset[str]:
     """Headers a sender marked hop-by-hop by naming them in ``Connection``."""
-    if "Connection" not in headers:
+    if _CONNECTION not in headers:
         return frozenset()
     return frozenset(
         token.strip().lower()
-        for value in headers.getall("Connection")
+        for value in headers.getall(_CONNECTION)
         for token in value.split(",")
         if token.strip()
     )
+
+
+def _response_verdict(lowered: str) -> int:
+    if lowered in RESPONSE_ALLOWED or lowered.startswith(RESPONSE_ALLOWED_PREFIXES):
+        return _KEEP
+    return _REDIRECT if lowered == "location" else _DROP
+
+
+_RESPONSE_VERDICTS: dict[str, int] = {}
 
 
 class HeaderRules:
@@ -116,19 +135,26 @@ class HeaderRules:
         self.never = NEVER_UPSTREAM | ({identity} if identity else set())
         self.allowed = REQUEST_ALLOWED - self.never
         self.forwarded_prefix = forwarded_prefix
+        self._verdicts: dict[str, bool] = {}
+
+    def _passes(self, lowered: str) -> bool:
+        return lowered in self.allowed or (
+            lowered.startswith(REQUEST_ALLOWED_PREFIXES)
+            and lowered not in self.never
+            and not lowered.startswith(NEVER_UPSTREAM_PREFIXES)
+        )
 
     def _kept_for_upstream(self, incoming: CIMultiDictProxy[str]) -> CIMultiDict[str]:
         hop = _named_in_connection(incoming)
+        verdicts = self._verdicts
         kept: CIMultiDict[str] = CIMultiDict()
         for name, value in incoming.items():
-            lowered = name.lower()
-            if lowered in hop:
-                continue
-            if lowered in self.allowed or (
-                lowered.startswith(REQUEST_ALLOWED_PREFIXES)
-                and lowered not in self.never
-                and not lowered.startswith(NEVER_UPSTREAM_PREFIXES)
-            ):
+            passes = verdicts.get(name)
+            if passes is None:
+                passes = self._passes(name.lower())
+                if len(verdicts) < _MAX_REMEMBERED:
+                    verdicts[name] = passes
+            if passes and not (hop and name.lower() in hop):
                 kept.add(name, value)
         return kept
 
@@ -144,14 +170,15 @@ class HeaderRules:
         headers = self._kept_for_upstream(incoming)
         # OpenCode (and other servers) judge cross-site requests by Origin; seen from the
         # upstream, the proxy is the client, so the request comes from the target's origin.
-        if "Origin" in incoming:
-            headers["Origin"] = target.origin
+        if _ORIGIN in incoming:
+            headers[_ORIGIN] = target.origin
         peer = request.remote
         if peer:
             headers["X-Forwarded-For"] = peer
-        headers["X-Forwarded-Proto"] = incoming.get("X-Forwarded-Proto", request.scheme)
-        if "Host" in incoming:
-            headers["X-Forwarded-Host"] = incoming["Host"]
+        headers[_FORWARDED_PROTO] = incoming.get(_FORWARDED_PROTO, request.scheme)
+        host = incoming.get(_HOST)
+        if host is not None:
+            headers["X-Forwarded-Host"] = host
         headers["X-Forwarded-Prefix"] = self.forwarded_prefix
         headers["X-Request-Id"] = request_id
         if authorization is not None:
@@ -164,12 +191,16 @@ def browser_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     hop = _named_in_connection(upstream)
     headers: CIMultiDict[str] = CIMultiDict()
     for name, value in upstream.items():
-        lowered = name.lower()
-        if lowered in hop:
+        verdict = _RESPONSE_VERDICTS.get(name)
+        if verdict is None:
+            verdict = _response_verdict(name.lower())
+            if len(_RESPONSE_VERDICTS) < _MAX_REMEMBERED:
+                _RESPONSE_VERDICTS[name] = verdict
+        if hop and name.lower() in hop:
             continue
-        if lowered in RESPONSE_ALLOWED or lowered.startswith(RESPONSE_ALLOWED_PREFIXES):
+        if verdict == _KEEP:
             headers.add(name, value)
-        elif lowered == "location":
+        elif verdict == _REDIRECT:
             headers[REDIRECT_HEADER] = value
     headers.update(SANDBOX_HEADERS)
     return headers

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import structlog
 from aiohttp import web
-from multidict import CIMultiDict
+from multidict import CIMultiDict, istr
 from yarl import URL
 
 from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError, UpstreamRedirect
@@ -36,6 +36,7 @@ log = structlog.get_logger("opencode_proxy.proxy")
 # Bodies up to this size are read whole in one call: cheaper than a streaming loop.
 SMALL_BODY = 64 * 1024
 EVENT_STREAM = "text/event-stream"
+_ACCEPT = istr("Accept")
 _NO_BODY_STATUSES = frozenset({204, 304})
 # The statuses a browser follows. Even without a Location header, a fetch with
 # redirect: "manual" hides such an answer entirely, so the UI could not say where it led.
@@ -75,7 +76,7 @@ class HttpRelay:
         target = admission.target
         url = upstream_url(target, tail, query)
         exchange = Exchange()
-        events = EVENT_STREAM in request.headers.get("Accept", "")
+        events = EVENT_STREAM in request.headers.get(_ACCEPT, "")
         # Event streams reconnect by themselves; only their content can be activity.
         active = not events and self.activity.request_started("/" + tail)
         started = time.monotonic()
