@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import WSMsgType, web
 
-from opencode_proxy.server import new_event_loop
+from opencode_proxy.serve.supervisor import new_event_loop
 
 INTERVAL = 0.1
 SLOTS = 10

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .cli import settings_from
-from .server import run
+from .serve.supervisor import run
 
 
 def main() -> None:

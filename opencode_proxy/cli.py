@@ -1,251 +1,78 @@
-"""The command line: every option also read from ``OPENCODE_PROXY_<NAME>``; builds Settings."""
+"""The command line, derived from :class:`.Settings`: a flag and a variable per field.
+
+Each field's flag is its name with dashes, its variable ``OPENCODE_PROXY_`` and the same
+name in capitals; its help, default and parser come from the field itself. A flag given
+on the command line wins over its variable; lists repeat the flag, or are comma-separated
+in the variable.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .logs import default_log_format
-from .settings import (
-    DEFAULT_ALLOW,
-    DEFAULT_ALLOW_NETWORKS,
-    DEFAULT_DENY,
-    DEFAULT_UI_DIR,
-    MIB,
-    Settings,
-    SettingsError,
-)
-
-ENV_PREFIX = "OPENCODE_PROXY_"
-_SIZE = re.compile(r"^(?P<number>\d+)\s*(?P<unit>|k|kib|m|mib|g|gib)$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "kib": 1024, "m": MIB, "mib": MIB, "g": 1024 * MIB, "gib": 1024 * MIB}
-
-
-def parse_size(text: str) -> int:
-    """Parse a byte size such as ``16777216``, ``64KiB`` or ``16MiB``."""
-    match = _SIZE.match(text.strip())
-    if match is None:
-        raise ValueError(f"not a size: {text!r} (use e.g. 1048576, 512KiB or 16MiB)")
-    return int(match["number"]) * _UNITS[match["unit"].lower()]
+from .settings import Option, Settings, SettingsError, env_of, flag_of, options
 
 
 @dataclass(frozen=True)
-class Option:
-    """One setting: its flag, how to parse it, its default and its help."""
+class Flag:
+    """One setting as the command line offers it."""
 
-    name: str
-    help: str
-    parse: Callable[[str], Any] = str
-    default: Any = None
-    repeat: bool = False
-    metavar: str | None = None
-    choices: tuple[str, ...] | None = None
+    field: str
+    flag: str
+    env: str
+    option: Option
+    parse: Callable[[str], Any]
+    repeat: bool
 
-    @property
-    def flag(self) -> str:
-        return "--" + self.name
+    def default(self, environ: Mapping[str, str]) -> Any:
+        """The value when neither the flag nor the variable is given."""
+        if self.option.from_environment is not None:
+            return self.option.from_environment(environ)
+        return _FIELD_DEFAULTS[self.field]
 
-    @property
-    def env(self) -> str:
-        return ENV_PREFIX + self.name.upper().replace("-", "_")
-
-    @property
-    def field(self) -> str:
-        plural = {
-            "server": "servers",
-            "allow-network": "allow_networks",
-            "allow-origin": "allow_origins",
-        }
-        return plural.get(self.name, self.name.replace("-", "_"))
+    def shown_default(self, environ: Mapping[str, str]) -> str:
+        """The default as ``--help`` names it."""
+        if self.option.shown_default is not None:
+            return self.option.shown_default
+        default = self.default(environ)
+        if isinstance(default, tuple):
+            return ",".join(default) or "none"
+        return str(default) if default not in (None, "") else "none"
 
 
-def options(environ: Mapping[str, str]) -> tuple[Option, ...]:
-    """Every option, with defaults that may depend on the environment (NB_PREFIX)."""
-    return (
-        Option("host", "address to listen on", default="0.0.0.0"),
-        Option("port", "port to listen on", int, 8888),
-        Option(
-            "prefix",
-            "URL path prefix everything is served under (Kubeflow sets NB_PREFIX)",
-            default=environ.get("NB_PREFIX") or "/",
-        ),
-        Option(
-            "allow",
-            "target servers the proxy may reach: host glob with optional port, e.g. "
-            "'*.svc.cluster.local', 'sandbox.ns.svc.cluster.local:4096', '127.0.0.1:4096', "
-            "'localhost:*'; repeat the flag, or separate with commas in the variable",
-            default=DEFAULT_ALLOW,
-            repeat=True,
-            metavar="PATTERN",
-        ),
-        Option(
-            "deny",
-            "target servers refused even when an allow pattern covers them (same syntax); "
-            "an allow pattern naming the exact host:port wins; repeatable",
-            default=DEFAULT_DENY,
-            repeat=True,
-            metavar="PATTERN",
-        ),
-        Option(
-            "allow-network",
-            "networks (CIDR) an allowed name may resolve to; loopback, link-local, metadata "
-            "and this host's own addresses stay refused unless an allow pattern names the "
-            "exact host:port; repeatable",
-            default=DEFAULT_ALLOW_NETWORKS,
-            repeat=True,
-            metavar="CIDR",
-        ),
-        Option(
-            "allow-origin",
-            "extra origins (scheme://host[:port]) whose pages may use the proxy for "
-            "websockets and state-changing requests; the UI's own origin always may",
-            default=(),
-            repeat=True,
-            metavar="ORIGIN",
-        ),
-        Option(
-            "servers-file",
-            "JSON or YAML file of preconfigured servers (name, url, username, password_file "
-            "or password_env, default); shown to users without their secrets",
-            Path,
-            None,
-            metavar="FILE",
-        ),
-        Option(
-            "credential-idle-timeout",
-            "seconds after which unused stored credentials are forgotten",
-            float,
-            8 * 3600.0,
-            metavar="SECONDS",
-        ),
-        Option(
-            "client-id-header",
-            "header a trusted ingress sets to name the user, for per-user limits (empty: "
-            "use the peer address)",
-            default="kubeflow-userid",
-            metavar="NAME",
-        ),
-        Option(
-            "rate-limit",
-            "proxied requests per second per client, sustained (0: no limit)",
-            float,
-            50.0,
-            metavar="N",
-        ),
-        Option("rate-burst", "proxied requests a client may burst", int, 200, metavar="N"),
-        Option(
-            "max-streams",
-            "open event streams plus websockets per client (0: no limit)",
-            int,
-            64,
-            metavar="N",
-        ),
-        Option(
-            "max-body-size",
-            "largest request body forwarded, in bytes with suffixes KiB, MiB, GiB (0: no limit)",
-            parse_size,
-            0,
-            metavar="SIZE",
-        ),
-        Option(
-            "header-timeout",
-            "seconds a new connection has to send complete request headers",
-            float,
-            10.0,
-            metavar="SECONDS",
-        ),
-        Option(
-            "discover-namespace",
-            "find OpenCode Services in this namespace through the Kubernetes API and offer "
-            "them as servers (off when empty)",
-            default="",
-            metavar="NS",
-        ),
-        Option(
-            "discover-selector",
-            "label selector of the Services to offer",
-            default="app.kubernetes.io/name=opencode",
-            metavar="SELECTOR",
-        ),
-        Option(
-            "discover-port-name",
-            "name of the Service port OpenCode listens on (else the first TCP port)",
-            default="opencode",
-            metavar="NAME",
-        ),
-        Option(
-            "discover-interval",
-            "seconds between full relists of the Services (changes in between arrive by watch)",
-            float,
-            30.0,
-            metavar="SECONDS",
-        ),
-        Option(
-            "cluster-domain", "the cluster's DNS domain", default="cluster.local", metavar="DOMAIN"
-        ),
-        Option(
-            "kubernetes-api",
-            "URL of the Kubernetes API (default: in-cluster, from KUBERNETES_SERVICE_HOST)",
-            default="",
-            metavar="URL",
-        ),
-        Option(
-            "kubernetes-token-file",
-            "service account token file (default: the in-cluster one)",
-            Path,
-            None,
-            metavar="FILE",
-        ),
-        Option(
-            "server",
-            "an OpenCode server to offer every user, as URL or NAME=URL; the first is the "
-            "default; repeatable",
-            default=(),
-            repeat=True,
-            metavar="[NAME=]URL",
-        ),
-        Option("ui-dir", "directory of the built web UI", Path, DEFAULT_UI_DIR, metavar="DIR"),
-        Option(
-            "log-format",
-            "log format (json when stderr is not a terminal)",
-            default=default_log_format(),
-            choices=("json", "console"),
-        ),
-        Option(
-            "log-level",
-            "minimum level to log",
-            default="info",
-            choices=("debug", "info", "warning", "error"),
-        ),
-        Option(
-            "connect-timeout",
-            "seconds to wait for a target server to accept a connection (then 504)",
-            float,
-            10.0,
-            metavar="SECONDS",
-        ),
-        Option(
-            "shutdown-timeout",
-            "seconds to let requests finish after SIGTERM",
-            float,
-            5.0,
-            metavar="SECONDS",
-        ),
-        Option(
-            "max-ws-message",
-            "largest websocket message relayed, in bytes (suffixes KiB, MiB)",
-            parse_size,
-            16 * MIB,
-            metavar="SIZE",
-        ),
-        Option("workers", "processes sharing the port", int, 1, metavar="N"),
-    )
+_FIELD_DEFAULTS = {name: getattr(Settings(), name) for name, _ in options()}
+_HINTS = typing.get_type_hints(Settings)
+
+
+def _parser_of(name: str, option: Option) -> tuple[Callable[[str], Any], bool]:
+    """How one value of a field is read, and whether the field is a list."""
+    hint = _HINTS[name]
+    repeat = typing.get_origin(hint) is tuple
+    if option.parse is not None:
+        return option.parse, repeat
+    if repeat:
+        return str, True
+    if hint in (int, float, str, Path):
+        return hint, False
+    return str, False  # Literal choices, checked by argparse
+
+
+def flags() -> tuple[Flag, ...]:
+    """Every setting the command line offers, in the order of Settings' fields."""
+    result = []
+    for name, option in options():
+        parse, repeat = _parser_of(name, option)
+        result.append(
+            Flag(name, flag_of(name, option), env_of(name, option), option, parse, repeat)
+        )
+    return tuple(result)
 
 
 def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -259,17 +86,15 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         epilog="Every option can also be set with the environment variable named in its help.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    for option in options(environ):
-        default = option.default
-        shown = ",".join(default) if isinstance(default, tuple) else default
+    for flag in flags():
         parser.add_argument(
-            option.flag,
-            dest=option.field,
-            action="append" if option.repeat else "store",
+            flag.flag,
+            dest=flag.field,
+            action="append" if flag.repeat else "store",
             default=None,
-            metavar=option.metavar,
-            choices=option.choices,
-            help=f"{option.help} [env {option.env}; default: {shown or 'none'}]",
+            metavar=flag.option.metavar,
+            choices=flag.option.choices,
+            help=(f"{flag.option.help} [env {flag.env}; default: {flag.shown_default(environ)}]"),
         )
     return parser
 
@@ -282,24 +107,24 @@ def settings_from(
     parser = build_parser(environ)
     args = parser.parse_args(argv)
     values: dict[str, Any] = {}
-    for option in options(environ):
-        given = getattr(args, option.field)
-        source = option.flag
-        if given is None and option.env in environ:
-            given = environ[option.env]
-            source = option.env
-            if option.repeat:
+    for flag in flags():
+        given = getattr(args, flag.field)
+        source = flag.flag
+        if given is None and flag.env in environ:
+            given = environ[flag.env]
+            source = flag.env
+            if flag.repeat:
                 given = [item for item in given.split(",") if item.strip()]
-            elif option.choices and given not in option.choices:
-                parser.error(f"{source}: must be one of {', '.join(option.choices)}")
+            elif flag.option.choices and given not in flag.option.choices:
+                parser.error(f"{source}: must be one of {', '.join(flag.option.choices)}")
         if given is None:
-            values[option.field] = option.default
+            values[flag.field] = flag.default(environ)
             continue
         try:
-            if option.repeat:
-                values[option.field] = tuple(option.parse(item.strip()) for item in given)
+            if flag.repeat:
+                values[flag.field] = tuple(flag.parse(item.strip()) for item in given)
             else:
-                values[option.field] = option.parse(given)
+                values[flag.field] = flag.parse(given)
         except ValueError as exc:
             parser.error(f"{source}: {exc}")
     try:

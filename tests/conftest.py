@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from yarl import URL
 
 from opencode_proxy.app import create_app
 from opencode_proxy.settings import Settings
-from tests.upstream import SEEN, Seen, create_upstream
-from tools.opencode_server import free_port
+from tests.support.fake_upstream import SEEN, Seen, create_upstream
+from tests.support.proxy_client import PREFIX, ProxyClient
+from tests.support.proxy_process import ROOT, ProxyProcess
+from tests.support.raw_upstream import RawUpstream, Script
 
-PREFIX = "/notebook/ns/nb"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class ProxyClient:
-    """Talks to the proxy under test, naming the fake upstream as its target."""
-
-    def __init__(self, session: aiohttp.ClientSession, proxy: TestServer, target: str):
-        self.session = session
-        self.proxy = proxy
-        self.target = target
-        self.base = f"http://127.0.0.1:{proxy.port}{PREFIX}"
-
-    def url(self, path: str) -> str:
-        """Absolute URL of a path under the proxy's prefix."""
-        return self.base + path
-
-    def request(self, method: str, path: str, *, target: str | None = None, **kwargs: Any) -> Any:
-        """A request through ``/api/proxy`` with the target in X-Target-Server."""
-        headers = dict(kwargs.pop("headers", {}))
-        headers.setdefault("X-Target-Server", target or self.target)
-        # Like a browser on the UI's page: fetch() sends Origin on state-changing requests.
-        if method not in ("GET", "HEAD", "OPTIONS"):
-            headers.setdefault("Origin", f"http://127.0.0.1:{self.proxy.port}")
-        # encoded=True: send the path and query exactly as written, as a browser would.
-        url = URL(self.url("/api/proxy" + path), encoded=True)
-        return self.session.request(method, url, headers=headers, **kwargs)
+__all__ = ["PREFIX", "ROOT", "ProxyClient", "ProxyProcess"]
 
 
 @pytest.fixture
@@ -99,59 +68,6 @@ def client(session: aiohttp.ClientSession, proxy: TestServer, upstream: TestServ
     return ProxyClient(session, proxy, f"http://127.0.0.1:{upstream.port}")
 
 
-class ProxyProcess:
-    """``python -m opencode_proxy`` in its own process, as it runs in a notebook pod."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None):
-        self.port = free_port()
-        self.args = ["--host", "127.0.0.1", "--port", str(self.port), "--prefix", PREFIX, *args]
-        self.env = {**os.environ, "OPENCODE_PROXY_LOG_FORMAT": "json", **(env or {})}
-        self.process: subprocess.Popen[str] | None = None
-        self.output: list[str] = []
-
-    @property
-    def base(self) -> str:
-        """The service's URL with the prefix."""
-        return f"http://127.0.0.1:{self.port}{PREFIX}"
-
-    def start(self) -> ProxyProcess:
-        """Start the process and wait until /healthz answers."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "opencode_proxy", *self.args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    "proxy exited: " + (self.process.stdout.read() if self.process.stdout else "")
-                )
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("proxy did not start")
-
-    def stop(self) -> str:
-        """Stop the process if it still runs; return everything it logged."""
-        if self.process is None:
-            return ""
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            out, _ = self.process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, _ = self.process.communicate()
-        self.output.append(out or "")
-        return "".join(self.output)
-
-
 @pytest.fixture
 def proxy_process() -> Iterator[Callable[..., ProxyProcess]]:
     """Start proxies as separate processes; stop them after the test."""
@@ -167,4 +83,32 @@ def proxy_process() -> Iterator[Callable[..., ProxyProcess]]:
         process.stop()
 
 
-pytest_plugins = ["tests.opencode_fixtures"]
+@pytest.fixture
+async def raw() -> AsyncIterator[Callable[[Script], Awaitable[RawUpstream]]]:
+    """Start raw upstreams that answer with scripted bytes; stop them after the test."""
+    started: list[RawUpstream] = []
+
+    async def start(script: Script) -> RawUpstream:
+        upstream = await RawUpstream(script).start()
+        started.append(upstream)
+        return upstream
+
+    yield start
+    for upstream in started:
+        upstream.close()
+
+
+@pytest.fixture
+def proxy_for(
+    make_proxy: Callable[..., Awaitable[TestServer]], session: aiohttp.ClientSession
+) -> Callable[..., Awaitable[ProxyClient]]:
+    """A proxy allowed to reach one raw upstream, and a client of it naming that upstream."""
+
+    async def factory(upstream: RawUpstream, **overrides: Any) -> ProxyClient:
+        proxy = await make_proxy(allow=(f"127.0.0.1:{upstream.port}",), **overrides)
+        return ProxyClient(session, proxy, upstream.url)
+
+    return factory
+
+
+pytest_plugins = ["tests.support.opencode"]

@@ -10,20 +10,20 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from opencode_proxy.addresses import (
+from opencode_proxy.policy.addresses import (
     AddressNotAllowed,
     AddressPolicy,
     GuardedResolver,
     parse_networks,
 )
-from opencode_proxy.allowlist import Allowlist
-from opencode_proxy.settings import DEFAULT_ALLOW_NETWORKS
+from opencode_proxy.policy.allowlist import Allowlist
+from opencode_proxy.settings import Settings
 from tests.conftest import ProxyClient
-from tests.resolver import TableResolver
-from tests.upstream import Seen
+from tests.support.fake_upstream import Seen
+from tests.support.table_resolver import TableResolver
 
 POLICY = AddressPolicy(
-    parse_networks(DEFAULT_ALLOW_NETWORKS), own=[ipaddress.ip_address("10.1.1.1")]
+    parse_networks(Settings().allow_networks), own=[ipaddress.ip_address("10.1.1.1")]
 )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from opencode_proxy.allowlist import Allowlist, HostPattern
+from opencode_proxy.policy.allowlist import Allowlist, HostPattern
 from opencode_proxy.settings import SettingsError
-from opencode_proxy.targets import parse_target
+from opencode_proxy.target.parse import parse_target
 
 
 class TestMatching:

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from opencode_proxy import __version__
-from opencode_proxy.static import IMMUTABLE
+from opencode_proxy.edge.static import IMMUTABLE
 
 
 @pytest.fixture

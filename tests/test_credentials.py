@@ -12,11 +12,12 @@ import pytest
 from aiohttp.test_utils import TestServer
 from structlog.testing import capture_logs
 
-from opencode_proxy.credentials import COOKIE, CredentialVault, basic_authorization
-from opencode_proxy.targets import parse_target
+from opencode_proxy.target.parse import parse_target
+from opencode_proxy.target.vault import COOKIE, CredentialVault, basic_authorization
 from tests.conftest import PREFIX
-from tests.opencode_fixtures import PASSWORD
-from tests.upstream import Seen, create_upstream
+from tests.support.fake_upstream import Seen, create_upstream
+from tests.support.opencode import PASSWORD
+from tests.support.raw_upstream import RawUpstream, keep_alive
 from tools.opencode_server import OpenCodeServer
 
 SECRET = "hunter2-very-secret"
@@ -45,7 +46,7 @@ async def two(
 
 
 async def store(
-    session: aiohttp.ClientSession, proxy: TestServer, target: str, **extra: str
+    session: aiohttp.ClientSession, proxy: TestServer, target: str, **extra: object
 ) -> aiohttp.ClientResponse:
     body = {"target": target, "username": "alice", "password": SECRET, **extra}
     response = await session.post(
@@ -331,3 +332,27 @@ class TestVerify:
                 assert response.status == 200
             async with browser.get(url) as response:
                 assert len((await response.json())["credentials"]) == 1
+
+
+class TestVerifyIsJudged:
+    async def test_verify_checks_an_ip_literals_address(
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        raw: Callable[..., Awaitable[RawUpstream]],
+    ) -> None:
+        """verify judges an IP-literal target's address like a proxied request: loopback on a
+        port no pattern names exactly is refused, and nothing is connected to."""
+        upstream = await raw(keep_alive)
+        # "127.0.0.1" with any port: allowed by name, but loopback is not an allowed network.
+        proxy = await make_proxy(allow=("127.0.0.1",))
+        async with browser_session() as browser:
+            response = await store(browser, proxy, upstream.url, verify=True)
+            body = await response.json()
+            assert response.status == 403
+            assert body["error"] == "target_address_not_allowed"
+            async with browser.get(
+                f"http://127.0.0.1:{proxy.port}{PREFIX}/api/proxy/x",
+                headers={"X-Target-Server": upstream.url},
+            ) as proxied:
+                assert proxied.status == 403  # the same verdict as a proxied request
+        assert upstream.connections == 0

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.opencode_fixtures import FakeModel
+from tests.support.opencode import FakeModel
 from tools.fake_model import GREETINGS, PLAIN_REPLY, TODOS, TOUR_REPLY
 from tools.opencode_server import DEMO_HELLO, DEMO_PERMISSION, OpenCodeServer
 

@@ -10,9 +10,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from opencode_proxy.cli import options
-from opencode_proxy.servers import load_servers_file
+from opencode_proxy.cli import flags
 from opencode_proxy.settings import Settings
+from opencode_proxy.target.catalog import load_servers_file
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 KUBERNETES_VERSION = "1.31.0"
@@ -70,7 +70,7 @@ def test_notebook_pod_template_is_valid() -> None:
 
 def test_notebook_settings_are_real_options() -> None:
     """Every OPENCODE_PROXY_* variable the Notebook sets is an option the service knows."""
-    known = {option.env for option in options({})}
+    known = {flag.env for flag in flags()}
     container = one("Notebook")["spec"]["template"]["spec"]["containers"][0]
     used = {name for name in env_of(container) if name.startswith("OPENCODE_PROXY_")}
     assert used
@@ -116,7 +116,7 @@ def test_sandbox_service_network_policy_and_servers_file_agree(tmp_path: Path) -
     notebook = one("Notebook")
     container = notebook["spec"]["template"]["spec"]["containers"][0]
     allow = env_of(container)["OPENCODE_PROXY_ALLOW"]
-    from opencode_proxy.allowlist import Allowlist
+    from opencode_proxy.policy.allowlist import Allowlist
 
     assert Allowlist(allow.split(",")).matches(server.target)
     mounts = {m["mountPath"] for m in container["volumeMounts"]}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -12,8 +15,15 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from structlog.testing import capture_logs
 
-from tests.conftest import PREFIX
+from opencode_proxy.policy.addresses import AddressPolicy
+from opencode_proxy.policy.allowlist import Allowlist
+from opencode_proxy.policy.gate import TargetPolicy
+from opencode_proxy.settings import Settings, SettingsError
+from opencode_proxy.target.catalog import Catalog
+from opencode_proxy.target.discovery import ApiAccess, Discovery
+from tests.conftest import PREFIX, ROOT
 
 EVENTS = web.AppKey("events", asyncio.Queue)
 CALLS = web.AppKey("calls", list)
@@ -140,3 +150,81 @@ async def test_off_by_default(proxy: TestServer, session: aiohttp.ClientSession)
     """Without a namespace, nothing is discovered and no API is called."""
     async with session.get(f"http://127.0.0.1:{proxy.port}{PREFIX}/api/config") as response:
         assert (await response.json())["servers"] == []
+
+
+@pytest.mark.parametrize("domain", ["bad domain", "cluster..local", "-x.local", "cluster_local"])
+def test_bad_cluster_domain_stops_start_up(domain: str) -> None:
+    """A cluster domain no Service name could end in is refused when the settings are read."""
+    with pytest.raises(SettingsError, match="cluster-domain"):
+        Settings(cluster_domain=domain)
+
+
+def test_bad_cluster_domain_fails_the_process_loudly() -> None:
+    """The process exits 2 at start with a message naming the setting."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "opencode_proxy",
+            "--port",
+            "0",
+            "--discover-namespace",
+            "team-a",
+            "--cluster-domain",
+            "bad domain",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "cluster-domain" in result.stderr
+
+
+async def test_a_service_that_makes_no_target_is_skipped(
+    make_proxy: Callable[..., Awaitable[TestServer]],
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+    session: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """A Service whose name makes no valid target is skipped; discovery goes on watching."""
+    app = web.Application()
+    app[EVENTS] = asyncio.Queue()
+    app[CALLS] = []
+    odd = service("sandbox_under_score", "u9", [{"port": 4096, "protocol": "TCP"}])
+
+    async def listing(request: web.Request) -> web.StreamResponse:
+        if request.query.get("watch") != "1":
+            items = [odd, INITIAL[1]]
+            return web.json_response({"metadata": {"resourceVersion": "100"}, "items": items})
+        return await services(request)
+
+    app.router.add_get("/api/v1/namespaces/team-a/services", listing)
+    api = await aiohttp_server(app)
+    (tmp_path / "token").write_text("t")
+    proxy = await make_proxy(
+        allow=("*.svc.cluster.local",),
+        discover_namespace="team-a",
+        kubernetes_api=f"http://127.0.0.1:{api.port}",
+        kubernetes_token_file=tmp_path / "token",
+    )
+    assert [s["name"] for s in await servers(session, proxy, 1)] == ["sandbox-bob"]
+    await app[EVENTS].put(
+        {"type": "ADDED", "object": service("sandbox-carol", "u4", [{"port": 4096}])}
+    )
+    assert "sandbox-carol" in [s["name"] for s in await servers(session, proxy, 2)]
+
+
+async def test_discovery_that_stops_says_so(tmp_path: Path) -> None:
+    """If discovery ever ends (here: its CA file is missing), an error is logged."""
+    settings = Settings(discover_namespace="team-a")
+    access = ApiAccess("https://127.0.0.1:1", tmp_path / "token", tmp_path / "missing-ca.crt")
+    targets = TargetPolicy(Allowlist(settings.allow), AddressPolicy(()))
+    catalog = Catalog((), targets)
+    with capture_logs() as logs:
+        task = Discovery(settings, targets, access).start(catalog)
+        with contextlib.suppress(OSError):
+            await task
+        await asyncio.sleep(0)
+    assert any(e["event"] == "discovery.stopped" and e["log_level"] == "error" for e in logs)

@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from opencode_proxy.keys import STREAMS
+from opencode_proxy.app import proxy_of
 from tests.conftest import ProxyClient
-from tests.upstream import Seen
+from tests.support.fake_upstream import Seen
 
 
 async def next_event(response: aiohttp.ClientResponse, timeout: float = 3.0) -> dict[str, str]:
@@ -51,14 +51,14 @@ class TestEventStream:
         response = await client.request("GET", "/events").__aenter__()
         await seen.sse_gate.put("hello")
         assert await next_event(response) == {"word": "hello"}
-        assert len(proxy.app[STREAMS]) == 1
+        assert len(proxy_of(proxy.app).streams) == 1
         response.close()
         await asyncio.wait_for(seen.sse_closed.wait(), 3)
         for _ in range(50):
-            if len(proxy.app[STREAMS]) == 0:
+            if len(proxy_of(proxy.app).streams) == 0:
                 break
             await asyncio.sleep(0.02)
-        assert len(proxy.app[STREAMS]) == 0
+        assert len(proxy_of(proxy.app).streams) == 0
 
     async def test_upstream_death_ends_browser_stream(
         self, client: ProxyClient, seen: Seen
@@ -78,6 +78,6 @@ class TestEventStream:
         async with client.request("GET", "/events") as response:
             await seen.sse_gate.put("before")
             assert await next_event(response) == {"word": "before"}
-            await proxy.app[STREAMS].shutdown()
+            await proxy_of(proxy.app).streams.shutdown()
             async with asyncio.timeout(3):
                 assert (await response.content.read()).strip() == b""

@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from tests.conftest import ProxyClient
-from tests.resolver import TableResolver
-from tests.upstream import Seen
+from tests.support.fake_upstream import Seen
+from tests.support.table_resolver import TableResolver
 
 REFUSAL_CODES = {
     "bad_target",

@@ -11,10 +11,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from opencode_proxy.keys import STREAMS
+from opencode_proxy.app import proxy_of
 from tests.conftest import PREFIX, ProxyClient
+from tests.support.fake_upstream import Seen
 from tests.test_events import next_event
-from tests.upstream import Seen
 
 
 async def kernel(client: ProxyClient) -> dict[str, object]:
@@ -210,7 +210,7 @@ class TestReadiness:
         """/readyz says ready while serving and 503 once shutdown has begun; /healthz stays 200."""
         async with client.session.get(client.url("/readyz")) as response:
             assert response.status == 200
-        await proxy.app[STREAMS].shutdown()  # type: ignore[index]
+        await proxy_of(proxy.app).on_shutdown(proxy.app)
         async with client.session.get(client.url("/readyz")) as response:
             assert response.status == 503
             assert json.loads(await response.text())["status"] == "draining"

@@ -15,8 +15,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from tests.conftest import PREFIX, ProxyClient, ProxyProcess
+from tests.support.fake_upstream import Seen
 from tests.test_events import next_event
-from tests.upstream import Seen
 
 
 @pytest.fixture
@@ -245,3 +245,101 @@ class TestMisbehavingClients:
         assert growth < 32 * 2**20, f"proxy grew by {growth / 2**20:.1f} MiB"
         stalled.close()
         events.close()
+
+
+def _dribble_after_one_request(port: int, timeout: float) -> tuple[float, bool]:
+    """Send one whole request, read its answer, then dribble the next request's head.
+
+    Returns how long the dribbling lasted and whether the proxy cut the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(f"GET {PREFIX}/healthz HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = b""
+        while b'"ok"' not in answer:
+            answer += sock.recv(65536)
+        started = time.monotonic()
+        try:
+            slow_head = f"GET {PREFIX}/healthz HTTP/1.1\r\nHost: slow\r\nX-Pad: " + "p" * 400
+            for byte in slow_head.encode():
+                sock.sendall(bytes([byte]))
+                time.sleep(0.05)
+                if time.monotonic() - started > timeout:
+                    return time.monotonic() - started, False
+            return time.monotonic() - started, False
+        except OSError:
+            return time.monotonic() - started, True
+
+
+def _stalled_upload(port: int, head: str, sent: bytes, timeout: float) -> tuple[float, bytes]:
+    """Send a request head and part of its body, then nothing; return the wait and answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(head.encode() + sent)
+        started = time.monotonic()
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except OSError:
+            pass
+        return time.monotonic() - started, b"".join(chunks)
+
+
+class TestDeadlines:
+    async def test_header_deadline_for_each_kept_alive_request(
+        self, proxy_process: Callable[..., ProxyProcess], upstream: TestServer
+    ) -> None:
+        """The header deadline starts again with each request on a kept-alive connection."""
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--header-timeout", "1")
+        elapsed, cut_off = await asyncio.to_thread(_dribble_after_one_request, proxy.port, 6)
+        assert cut_off, "the second request's slow headers should have been cut off"
+        assert elapsed < 2.5
+
+    @pytest.mark.parametrize("length", [1000, 4 * 1024 * 1024])
+    async def test_stalled_body_is_answered_408(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        upstream: TestServer,
+        seen: Seen,
+        length: int,
+    ) -> None:
+        """A request body that stops arriving gets 408 body_timeout after the body timeout."""
+        proxy = proxy_process(
+            "--allow", f"127.0.0.1:{upstream.port}", "--body-timeout", "1", "--log-level", "warning"
+        )
+        head = (
+            f"POST {PREFIX}/api/proxy/upload HTTP/1.1\r\nHost: 127.0.0.1:{proxy.port}\r\n"
+            f"Origin: http://127.0.0.1:{proxy.port}\r\n"
+            f"X-Target-Server: http://127.0.0.1:{upstream.port}\r\n"
+            f"Content-Length: {length}\r\n\r\n"
+        )
+        elapsed, answer = await asyncio.to_thread(_stalled_upload, proxy.port, head, b"z" * 100, 8)
+        status_line, _, rest = answer.partition(b"\r\n")
+        assert b" 408 " in status_line, answer[:200]
+        assert json.loads(rest.split(b"\r\n\r\n", 1)[1])["error"] == "body_timeout"
+        assert 0.9 < elapsed < 3
+        assert seen.uploads == []  # the target never took the short body for a whole one
+
+    async def test_slow_but_steady_body_is_not_cut(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        upstream: TestServer,
+        session: aiohttp.ClientSession,
+    ) -> None:
+        """A body that keeps arriving, however slowly, is not given up."""
+        proxy = proxy_process(
+            "--allow", f"127.0.0.1:{upstream.port}", "--body-timeout", "1", "--log-level", "warning"
+        )
+
+        async def body() -> AsyncIterator[bytes]:
+            for _ in range(6):
+                yield b"s" * 1024
+                await asyncio.sleep(0.5)
+
+        headers = {
+            "X-Target-Server": f"http://127.0.0.1:{upstream.port}",
+            "Origin": f"http://127.0.0.1:{proxy.port}",
+        }
+        async with session.post(
+            proxy.base + "/api/proxy/upload", data=body(), headers=headers
+        ) as response:
+            assert response.status == 200
+            assert (await response.json())["length"] == 6 * 1024

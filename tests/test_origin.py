@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from tests.conftest import ProxyClient
-from tests.upstream import Seen
+from tests.support.fake_upstream import Seen
 
 
 def own(client: ProxyClient) -> str:

@@ -7,7 +7,7 @@ import hashlib
 import json
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import psutil
@@ -16,8 +16,9 @@ from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 
 from tests.conftest import ProxyProcess
+from tests.support.fake_upstream import CHUNK, Seen, pattern_digest
+from tests.support.raw_upstream import OK, RawUpstream, silent
 from tests.test_events import next_event
-from tests.upstream import CHUNK, Seen, pattern_digest
 
 GIB = 1 << 30
 
@@ -62,6 +63,67 @@ class TestShutdown:
         assert {"server.started", "stream.open", "stream.close", "server.stopped"} <= {
             e["event"] for e in log
         }
+
+
+class TestDrain:
+    async def test_cut_requests_get_a_status_within_the_timeout(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        raw: Callable[..., Awaitable[RawUpstream]],
+        session: aiohttp.ClientSession,
+    ) -> None:
+        """SIGTERM with a request its target never answers: the process exits within
+        --shutdown-timeout (not twice that), and the request is answered 503 shutting_down."""
+        upstream = await raw(silent)
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--shutdown-timeout", "2")
+        assert proxy.process is not None
+        pending = asyncio.ensure_future(
+            session.get(proxy.base + "/api/proxy/x", headers={"X-Target-Server": upstream.url})
+        )
+        while not upstream.requests:
+            await asyncio.sleep(0.02)
+        started = time.monotonic()
+        proxy.process.send_signal(signal.SIGTERM)
+        response = await asyncio.wait_for(pending, 10)
+        assert response.status == 503
+        assert response.headers["X-Proxy-Error"] == "shutting_down"
+        assert (await response.json())["error"] == "shutting_down"
+        await asyncio.get_running_loop().run_in_executor(None, proxy.process.wait, 10)
+        elapsed = time.monotonic() - started
+        assert proxy.process.returncode == 0
+        assert 1.5 < elapsed < 2.8, f"stopped after {elapsed:.2f} s"
+
+    async def test_requests_that_finish_in_time_finish(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        raw: Callable[..., Awaitable[RawUpstream]],
+        session: aiohttp.ClientSession,
+    ) -> None:
+        """A request its target answers within the shutdown timeout gets its answer."""
+
+        async def slow_ok(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            await up.read_request(reader)
+            await asyncio.sleep(1)
+            writer.write(OK)
+            await writer.drain()
+
+        upstream = await raw(slow_ok)
+        proxy = proxy_process("--allow", f"127.0.0.1:{upstream.port}", "--shutdown-timeout", "4")
+        assert proxy.process is not None
+        pending = asyncio.ensure_future(
+            session.get(proxy.base + "/api/proxy/x", headers={"X-Target-Server": upstream.url})
+        )
+        while not upstream.requests:
+            await asyncio.sleep(0.02)
+        started = time.monotonic()
+        proxy.process.send_signal(signal.SIGTERM)
+        response = await asyncio.wait_for(pending, 10)
+        assert response.status == 200
+        assert await response.read() == b"ok"
+        await asyncio.get_running_loop().run_in_executor(None, proxy.process.wait, 10)
+        assert time.monotonic() - started < 2.5  # it stopped once the request was done
 
 
 async def _sample_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:

@@ -16,7 +16,29 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from tests.conftest import PREFIX, ProxyClient
-from tests.upstream import Seen, pattern_digest
+from tests.support.fake_upstream import Seen, pattern_digest
+from tests.support.raw_upstream import RawUpstream
+
+# What ingresses add to name the user or carry their tokens; none may reach a sandbox.
+IDENTITY_HEADERS = {
+    "Cookie": "oauth2_proxy_kubeflow=secret; authservice_session=secret",
+    "Authorization": "Bearer user-token",
+    "kubeflow-userid": "alice@example.com",
+    "kubeflow-groups": "admins",
+    "X-Auth-Request-Email": "alice@example.com",
+    "X-Auth-Request-Access-Token": "secret",
+    "X-Forwarded-Access-Token": "secret",
+    "X-Forwarded-User": "alice",
+    "X-Forwarded-Email": "alice@example.com",
+    "X-Forwarded-Groups": "admins",
+    "X-Forwarded-Preferred-Username": "alice",
+    "X-Amzn-Oidc-Data": "jwt",
+    "X-Amzn-Oidc-Accesstoken": "secret",
+    "X-Amzn-Oidc-Identity": "alice",
+    "X-Goog-Iap-Jwt-Assertion": "jwt",
+    "X-Goog-Authenticated-User-Email": "accounts.google.com:alice@example.com",
+    "Proxy-Authorization": "Basic Zm9vOmJhcg==",
+}
 
 
 class TestRequestForwarding:
@@ -45,35 +67,26 @@ class TestRequestForwarding:
             assert (await response.json())["query"] == "x=1"
 
     async def test_header_policy(self, client: ProxyClient) -> None:
-        """The user's identity never goes upstream; Host and X-Forwarded-* describe the hop."""
+        """Only what OpenCode needs goes upstream; Host and X-Forwarded-* describe the hop."""
         headers = {
-            "Cookie": "oauth2_proxy_kubeflow=secret; authservice_session=secret",
-            "Authorization": "Bearer user-token",
-            "kubeflow-userid": "alice@example.com",
-            "kubeflow-groups": "admins",
-            "X-Auth-Request-Email": "alice@example.com",
-            "X-Auth-Request-Access-Token": "secret",
-            "Connection": "keep-alive, X-Hop",
-            "X-Hop": "must not pass",
+            **IDENTITY_HEADERS,
+            "Connection": "keep-alive, X-Opencode-Hop",
+            "X-Opencode-Hop": "must not pass",
             "X-Forwarded-For": "6.6.6.6",
             "Origin": f"http://127.0.0.1:{client.proxy.port}",
             "Accept-Encoding": "gzip",
+            "Accept-Language": "en",
             "x-opencode-directory": "/tmp/project",
-            "X-Custom": "kept",
+            "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "X-Custom": "not on the allowlist",
+            "Sec-Fetch-Mode": "cors",
             "User-Agent": "test-browser/1.0",
         }
         async with client.request("GET", "/headers", headers=headers) as response:
             received = (await response.json())["headers"]
-        for name in (
-            "cookie",
-            "authorization",
-            "kubeflow-userid",
-            "kubeflow-groups",
-            "x-auth-request-email",
-            "x-auth-request-access-token",
-            "x-hop",
-            "x-target-server",
-        ):
+        for name in [*(h.lower() for h in IDENTITY_HEADERS), "x-opencode-hop", "x-target-server"]:
+            assert name not in received, name
+        for name in ("x-custom", "sec-fetch-mode"):
             assert name not in received, name
         host, port = client.target.removeprefix("http://").split(":")
         assert received["host"] == [f"{host}:{port}"]
@@ -83,9 +96,34 @@ class TestRequestForwarding:
         assert received["x-forwarded-proto"] == ["http"]
         assert received["x-forwarded-prefix"] == [PREFIX + "/api/proxy"]
         assert received["x-opencode-directory"] == ["/tmp/project"]
-        assert received["x-custom"] == ["kept"]
         assert received["accept-encoding"] == ["gzip"]
+        assert received["accept-language"] == ["en"]
+        assert received["traceparent"] == [headers["traceparent"]]
         assert received["user-agent"] == ["test-browser/1.0"]
+
+    async def test_no_headers_of_the_proxys_own_choosing(self, client: ProxyClient) -> None:
+        """A request without Accept, Accept-Encoding or User-Agent arrives without them:
+        the proxy's client adds none (no compression the browser did not ask for)."""
+        skipped = ("Accept", "Accept-Encoding", "User-Agent")
+        async with client.request("GET", "/headers", skip_auto_headers=skipped) as response:
+            received = (await response.json())["headers"]
+        for name in skipped:
+            assert name.lower() not in received, name
+
+    @pytest.mark.parametrize("header", ["kubeflow-userid", "X-Opencode-User", "X-Team-Id"])
+    async def test_configured_identity_header_never_passes(
+        self,
+        make_proxy: Callable[..., Awaitable[TestServer]],
+        session: aiohttp.ClientSession,
+        upstream: TestServer,
+        header: str,
+    ) -> None:
+        """The operator's identity header is dropped, even when a rule would let its name pass."""
+        proxy = await make_proxy(client_id_header=header)
+        client = ProxyClient(session, proxy, f"http://127.0.0.1:{upstream.port}")
+        async with client.request("GET", "/headers", headers={header: "alice"}) as response:
+            received = (await response.json())["headers"]
+        assert header.lower() not in received
 
     async def test_request_id(self, client: ProxyClient) -> None:
         """Each request gets an id, echoed to the browser and passed upstream."""
@@ -169,10 +207,15 @@ class TestResponseHeaders:
             "Clear-Site-Data",
             "Access-Control-Allow-Origin",
             "Access-Control-Allow-Credentials",
-            "X-Secret-Hop",
+            "X-Opencode-Secret-Hop",
+            "X-Custom",
+            "X-Proxy-Error",
+            "X-Proxy-Redirect-Location",
+            "Refresh",
+            "Link",
         ):
             assert name not in headers, name
-        assert headers["X-Custom"] == "kept"
+        assert headers["X-Opencode-Note"] == "kept"
         assert headers.getall("Content-Security-Policy") == ["sandbox; default-src 'none'"]
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert not response.cookies
@@ -184,12 +227,40 @@ class TestResponseHeaders:
             assert "WWW-Authenticate" not in response.headers
             assert "X-Proxy-Error" not in response.headers
 
-    async def test_redirects_not_followed(self, client: ProxyClient, seen: Seen) -> None:
-        """A 3xx goes back to the browser as it is; the proxy follows nothing."""
-        async with client.request("GET", "/redirect", allow_redirects=False) as response:
-            assert response.status == 302
-            assert response.headers["Location"] == "http://169.254.169.254/latest/"
+    @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+    async def test_redirects_not_followed(
+        self, client: ProxyClient, seen: Seen, method: str
+    ) -> None:
+        """A redirect is followed by no one: it reaches the browser as a 502 error with no
+        Location, saying where it pointed in X-Proxy-Redirect-Location."""
+        async with client.request(method, "/redirect", allow_redirects=False) as response:
+            assert response.status == 502
+            assert "Location" not in response.headers
+            assert response.headers["X-Proxy-Error"] == "upstream_redirect"
+            assert response.headers["X-Proxy-Redirect-Location"] == "http://169.254.169.254/latest/"
+            body = await response.json()
+        assert body["error"] == "upstream_redirect"
+        assert "(HTTP 302) to http://169.254.169.254/latest/" in body["message"]
         assert len(seen.requests) == 1
+
+    async def test_not_modified_passes(
+        self,
+        raw: Callable[..., Awaitable[RawUpstream]],
+        proxy_for: Callable[..., Awaitable[ProxyClient]],
+    ) -> None:
+        """A 304 is no redirect: it passes as it is."""
+
+        async def not_modified(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: RawUpstream
+        ) -> None:
+            await up.read_request(reader)
+            writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+            await writer.drain()
+
+        client = await proxy_for(await raw(not_modified))
+        async with client.request("GET", "/x", headers={"If-None-Match": '"v1"'}) as response:
+            assert response.status == 304
+            assert response.headers["ETag"] == '"v1"'
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, async_playwright
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import PREFIX
-from tests.upstream import Seen
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.fake_upstream import Seen
 
 pytestmark = pytest.mark.browser
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opencode_proxy.errors import BadPath, BadTarget
-from opencode_proxy.targets import forward_query, parse_target, upstream_url
+from opencode_proxy.edge.errors import BadPath, BadTarget
+from opencode_proxy.target.parse import forward_query, parse_target, upstream_url
 
 
 class TestParseTarget:
@@ -187,3 +189,12 @@ def test_ip_literals_parse_to_the_same_address(
     literal = f"[{address}]" if address.version == 6 else str(address)
     target = parse_target(f"http://{literal}:4096")
     assert target.ip == address
+
+
+TARGET_KEYS = json.loads((Path(__file__).parent / "target-keys.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize(("raw", "key"), TARGET_KEYS)
+def test_canonical_form_shared_with_the_ui(raw: str, key: str) -> None:
+    """The canonical form of a target is the key the UI lists it under (one shared table)."""
+    assert parse_target(raw).url == key

@@ -11,10 +11,10 @@ import pytest
 from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 
-from opencode_proxy.keys import STREAMS
-from opencode_proxy.websocket import sendable_close_code
+from opencode_proxy.app import proxy_of
+from opencode_proxy.relay.websocket import sendable_close_code
 from tests.conftest import ProxyClient
-from tests.upstream import Seen
+from tests.support.fake_upstream import Seen
 
 
 def ws_url(client: ProxyClient, path: str = "/ws") -> str:
@@ -148,7 +148,7 @@ class TestBridge:
         async with await connect(client) as ws:
             await ws.send_str("x")
             await ws.receive_str(timeout=3)
-            await proxy.app[STREAMS].shutdown()
+            await proxy_of(proxy.app).streams.shutdown()
             message = await ws.receive(timeout=3)
             assert (message.type, message.data) == (WSMsgType.CLOSE, 1001)
 

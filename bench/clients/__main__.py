@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from opencode_proxy.server import new_event_loop
+from opencode_proxy.serve.supervisor import new_event_loop
 
 from ..procs import raise_open_files
 from . import echo, events, opencode, transfer

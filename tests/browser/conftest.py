@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT, ProxyProcess
-from tests.opencode_fixtures import FakeModel
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.opencode import FakeModel
 from tools.opencode_server import DEMO_HELLO, OpenCodeServer, free_port
 
 # A build elsewhere (``vite build --outDir DIR``) can be tested without touching the package's.

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import UI_DIR, Sandbox, screenshot
 from tests.browser.test_chat import badge, last_reply, new_session, open_chat, send
-from tests.opencode_fixtures import FakeModel
+from tests.support.opencode import FakeModel
 from tools.fake_model import REPLY
 
 pytestmark = pytest.mark.browser

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { proxyUrl, streamUrl, websocketUrl } from "./http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { proxyFetch, proxyUrl, streamUrl, websocketUrl } from "./http";
 
 describe("proxy URLs", () => {
   it("are relative to the page, so any prefix works", () => {
@@ -23,5 +23,25 @@ describe("proxy URLs", () => {
     expect(websocketUrl("api/proxy/x", "http://127.0.0.1:8888/")).toBe(
       "ws://127.0.0.1:8888/api/proxy/x",
     );
+  });
+});
+
+describe("proxyFetch", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("never follows a server's redirect, and says where it pointed", async () => {
+    const seen: RequestInit[] = [];
+    vi.stubGlobal("fetch", (_url: string, init: RequestInit) => {
+      seen.push(init);
+      return Promise.resolve(
+        new Response(null, {
+          status: 307,
+          headers: { "X-Proxy-Redirect-Location": "/notebook/ns/nb/api/credentials" },
+        }),
+      );
+    });
+    const failure = proxyFetch("api/proxy/", "http://s:4096", "session/x", { method: "DELETE" });
+    await expect(failure).rejects.toThrow(/redirect \(HTTP 307\) to \/notebook\/ns\/nb\/api/);
+    expect(seen[0]?.redirect).toBe("manual");
   });
 });

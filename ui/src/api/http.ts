@@ -107,6 +107,10 @@ export async function proxyFetch(
       signal: timing.signal,
       cache: "no-store",
       credentials: "same-origin",
+      // A server's redirect is never followed: it could send the browser, with the user's
+      // cookies, to the proxy's own endpoints or another app on this origin. The proxy
+      // passes its target in X-Proxy-Redirect-Location instead, and describeResponse says so.
+      redirect: "manual",
       ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {

@@ -42,3 +42,23 @@ describe("describeResponse", () => {
     expect(found).toMatchObject({ kind: "server", detail: "The server answered HTTP 500." });
   });
 });
+
+describe("redirects", () => {
+  it("says where a server's redirect pointed, from the proxy's header", async () => {
+    const response = new Response(null, {
+      status: 307,
+      headers: { "X-Proxy-Redirect-Location": "/notebook/ns/nb/api/credentials" },
+    });
+    const found = await describeResponse(response);
+    expect(found).toMatchObject({ kind: "server", status: 307 });
+    expect(found?.detail).toContain("redirect (HTTP 307) to /notebook/ns/nb/api/credentials");
+    expect(found?.detail).toContain("not followed");
+  });
+
+  it("describes a redirect without a target", async () => {
+    const found = await describeResponse(new Response(null, { status: 302 }));
+    expect(found?.detail).toBe(
+      "The server answered with a redirect (HTTP 302). Redirects from a server are not followed.",
+    );
+  });
+});

@@ -27,12 +27,15 @@ export const TITLES: Record<ProblemKind, string> = {
 };
 
 export const PROXY_ERROR_HEADER = "X-Proxy-Error";
+/** Where a server's redirect pointed; the proxy moves `Location` here so no browser follows it. */
+export const REDIRECT_HEADER = "X-Proxy-Redirect-Location";
 
 const KIND_OF_CODE: Record<string, ProblemKind> = {
   upstream_unreachable: "unreachable",
   upstream_timeout: "unreachable",
   upstream_error: "unreachable",
   upstream_refused_upgrade: "unreachable",
+  upstream_redirect: "server",
   target_not_allowed: "policy",
   target_address_not_allowed: "policy",
   bad_target: "policy",
@@ -64,10 +67,26 @@ async function proxyMessage(response: Response): Promise<string> {
   return "";
 }
 
+/** A server's redirect, which the app does not follow, and where it pointed. */
+function redirectProblem(response: Response): Problem {
+  const status = response.status;
+  const to = response.headers.get(REDIRECT_HEADER);
+  const answer = status > 0 ? `a redirect (HTTP ${status})` : "a redirect";
+  const where = to ? ` to ${to}` : "";
+  return problem(
+    "server",
+    `The server answered with ${answer}${where}. Redirects from a server are not followed.`,
+    status > 0 ? { status } : {},
+  );
+}
+
 /** Describe a failed response; null when it succeeded. Reads the body of proxy errors. */
 export async function describeResponse(response: Response): Promise<Problem | null> {
   if (response.ok) return null;
   const status = response.status;
+  if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
+    return redirectProblem(response);
+  }
   const code = response.headers.get(PROXY_ERROR_HEADER);
   if (code !== null) {
     const kind = kindOfProxyError(code);

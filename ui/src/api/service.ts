@@ -1,6 +1,6 @@
 /** The notebook service's own endpoints: its configuration and the credential store. */
 
-import { describeResponse, problem, ProblemError } from "./problems";
+import { describeResponse, problem, ProblemError, type Problem } from "./problems";
 
 export interface ManagedServerInfo {
   name: string;
@@ -22,7 +22,12 @@ export interface ServiceConfig {
 
 async function serviceFetch(path: string, init: RequestInit = {}): Promise<Response> {
   try {
-    return await fetch(path, { cache: "no-store", credentials: "same-origin", ...init });
+    return await fetch(path, {
+      cache: "no-store",
+      credentials: "same-origin",
+      redirect: "manual",
+      ...init,
+    });
   } catch {
     throw new ProblemError(
       problem("service", "The notebook service did not answer; check your network connection."),
@@ -43,6 +48,22 @@ export async function loadConfig(): Promise<ServiceConfig> {
     allow: Array.isArray(body.allow) ? body.allow.map(String) : [],
     servers: Array.isArray(body.servers) ? body.servers : [],
   };
+}
+
+/** The proxy's verdict on a server: its canonical URL, or the problem that refuses it. */
+export type TargetVerdict = { ok: true; target: string } | { ok: false; problem: Problem };
+
+/**
+ * `GET api/check?target=`: ask the proxy whether this notebook's policy lets it reach a
+ * server. The proxy judges with the very rules it applies to every request; the app keeps
+ * no copy of them.
+ */
+export async function checkTarget(url: string): Promise<TargetVerdict> {
+  const response = await serviceFetch(`api/check?${new URLSearchParams({ target: url })}`);
+  const failure = await describeResponse(response);
+  if (failure !== null) return { ok: false, problem: failure };
+  const body = (await response.json()) as { target?: unknown };
+  return { ok: true, target: typeof body.target === "string" ? body.target : url };
 }
 
 export interface CredentialEntry {

@@ -21,8 +21,7 @@ import {
   type ServerList,
   type StoredServer,
 } from "../lib/storage";
-import { parseTarget } from "../lib/target";
-import { displayUrl, normalizeServerUrl } from "../lib/url";
+import { displayUrl, normalizeServerUrl, serverKey } from "../lib/url";
 import { useConfig } from "./config";
 
 export interface ServerEntry {
@@ -74,8 +73,7 @@ const ServersContext = createContext<ServersValue>();
 
 /** The canonical target of a URL, or the URL itself when it does not parse. */
 export function targetKey(url: string): string {
-  const parsed = parseTarget(normalizeServerUrl(url));
-  return parsed.ok ? parsed.target.url : normalizeServerUrl(url);
+  return serverKey(url);
 }
 
 function browserStorage(): Storage | null {

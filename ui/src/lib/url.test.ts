@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { displayUrl, normalizeServerUrl } from "./url";
+import targetKeys from "../../../tests/target-keys.json?raw";
+import { displayUrl, normalizeServerUrl, serverKey } from "./url";
 
 describe("normalizeServerUrl", () => {
   it.each([
@@ -27,5 +28,20 @@ describe("displayUrl", () => {
   it("drops the scheme", () => {
     expect(displayUrl("http://127.0.0.1:4096")).toBe("127.0.0.1:4096");
     expect(displayUrl("https://host/base")).toBe("host/base");
+  });
+});
+
+describe("serverKey", () => {
+  // One table with the proxy's tests: the key is the proxy's canonical form of the target.
+  const table = JSON.parse(targetKeys) as { cases: [string, string][] };
+
+  it.each(table.cases)("keys %j as %j, as the proxy does", (url, key) => {
+    expect(serverKey(url)).toBe(key);
+  });
+
+  it("keys what the user typed the same way once normalized", () => {
+    expect(serverKey("  Sandbox.ns.svc.cluster.local:4096/ ")).toBe(
+      "http://sandbox.ns.svc.cluster.local:4096",
+    );
   });
 });

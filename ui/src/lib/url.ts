@@ -22,3 +22,23 @@ export function normalizeServerUrl(input: string): string {
 export function displayUrl(url: string): string {
   return url.replace(SCHEME, "");
 }
+
+/**
+ * The key a server is listed and compared under: its URL as the WHATWG URL parser writes
+ * it (lower-case host, no trailing dot, no default port, no trailing slash). For every
+ * address the proxy allows this is the proxy's own canonical form of the target (the
+ * table in tests/target-keys.json is checked against both); the proxy alone judges
+ * whether an address is allowed (`api/check`).
+ */
+export function serverKey(url: string): string {
+  const normalized = normalizeServerUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(normalized);
+  } catch {
+    return normalized;
+  }
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) return normalized;
+  const host = parsed.host.replace(/\.(?=:|$)/, "");
+  return `${parsed.protocol}//${host}${parsed.pathname.replace(/\/+$/, "")}`;
+}

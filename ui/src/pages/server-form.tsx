@@ -1,17 +1,17 @@
 /**
- * Settings → Servers → Add / Edit. The URL is normalized and judged against this
- * notebook's allow patterns before any request; Save checks the server's health first
- * and refuses, saying why, when it cannot be reached.
+ * Settings → Servers → Add / Edit. The URL is normalized and the proxy asked whether this
+ * notebook's policy allows it (`api/check`, before any request reaches a server); Save
+ * checks the server's health first and refuses, saying why, when it cannot be reached.
  */
 
 import { createSignal, Match, onMount, Show, Switch, type JSX } from "solid-js";
 import { problem, problemOf, type Problem } from "../api/problems";
+import { checkTarget } from "../api/service";
 import { ProblemBox } from "../components/problem-box";
 import { useConfig } from "../context/config";
 import { checkServer, useHealth } from "../context/health";
 import { Link, useRouter } from "../context/router";
 import { useServers, type ServerEntry } from "../context/servers";
-import { checkAllowed } from "../lib/allow";
 import { normalizeServerUrl } from "../lib/url";
 import { EXAMPLE_URL } from "./servers";
 
@@ -79,19 +79,24 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
   let passwordInput: HTMLInputElement | undefined;
   onMount(() => urlInput?.focus());
 
-  /** Judge the URL without any request; the problem when it cannot be used. */
-  const judge = (): { url: string; key: string } | FormProblem => {
+  /** Judge the URL by the proxy's policy, before any server is asked; the problem if refused. */
+  const judge = async (): Promise<{ url: string; key: string } | FormProblem> => {
     const normalized = normalizeServerUrl(url());
     if (normalized === "") {
       return { title: "Enter the server's URL", detail: `For example ${EXAMPLE_URL}.` };
     }
-    const verdict = checkAllowed(normalized, config.allow);
-    if (!verdict.ok) {
-      return verdict.kind === "policy"
-        ? problem("policy", verdict.reason)
-        : { title: "Not a valid server address", detail: verdict.reason };
+    let verdict;
+    try {
+      verdict = await checkTarget(normalized);
+    } catch (error) {
+      return problemOf(error);
     }
-    const key = verdict.target.url;
+    if (!verdict.ok) {
+      return verdict.problem.code === "bad_target"
+        ? { title: "Not a valid server address", detail: verdict.problem.detail }
+        : verdict.problem;
+    }
+    const key = verdict.target;
     const existing = servers.find(key);
     if (existing && existing.key !== editing?.key) {
       return {
@@ -99,30 +104,36 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
         detail: `This server is listed as “${existing.label}”.`,
       };
     }
-    return { url: normalized, key };
+    // Kept in the proxy's canonical form, the form every other part of the app keys by.
+    return { url: key, key };
   };
 
-  const checkUrl = () => {
+  // Answers can arrive out of order while the user types; only the latest one counts.
+  let checks = 0;
+  const checkUrl = async () => {
+    const asked = ++checks;
     if (url().trim() === "") {
       setUrlProblem(null);
       return;
     }
-    const verdict = judge();
-    setUrlProblem("key" in verdict ? null : verdict);
+    const verdict = await judge();
+    if (asked === checks) setUrlProblem("key" in verdict ? null : verdict);
   };
 
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
     if (busy()) return;
     setSaveProblem(null);
-    const verdict = judge();
+    setBusy(true);
+    const asked = ++checks;
+    const verdict = await judge();
     if (!("key" in verdict)) {
-      setUrlProblem(verdict);
+      setBusy(false);
+      if (asked === checks) setUrlProblem(verdict);
       urlInput?.focus();
       return;
     }
     setUrlProblem(null);
-    setBusy(true);
     try {
       await saveChecked(verdict.url, verdict.key);
     } finally {
@@ -234,9 +245,9 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
             aria-describedby={urlProblem() ? "server-url-problem" : "server-url-hint"}
             onInput={(event) => {
               setUrl(event.currentTarget.value);
-              if (urlProblem()) checkUrl();
+              if (urlProblem()) void checkUrl();
             }}
-            onBlur={checkUrl}
+            onBlur={() => void checkUrl()}
           />
           <Show
             when={urlProblem()}

@@ -1,0 +1,1 @@
+"""Carrying an admitted request to its target and the answer back: HTTP, events, websockets."""

@@ -1,0 +1,1 @@
+"""Running the service: worker processes, the HTTP server and its deadlines, draining."""

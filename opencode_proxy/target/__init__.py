@@ -1,0 +1,1 @@
+"""The servers a request is for: parsing a target, the operator's list, discovery, passwords."""
