@@ -27,7 +27,7 @@ from tests.browser.test_chat import (
     send,
     server_json,
 )
-from tests.opencode_fixtures import FakeModel
+from tests.support.opencode import FakeModel
 from tools.fake_model import REPLY
 
 pytestmark = pytest.mark.browser
