@@ -120,7 +120,3 @@ def configure_logging(log_format: str, level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(max(numeric, logging.INFO))
 
-
-def default_log_format() -> str:
-    """JSON unless stderr is a terminal."""
-    return "console" if sys.stderr.isatty() else "json"
