@@ -1,25 +1,6 @@
 /** Line icons of the workspace's chrome (drawer, menus, status, notifications, themes). */
 
-import type { JSX } from "solid-js";
-
-function Icon(props: { children: JSX.Element; class?: string }): JSX.Element {
-  return (
-    <svg
-      class={`icon ${props.class ?? ""}`}
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-    >
-      {props.children}
-    </svg>
-  );
-}
+import { Icon } from "./icons";
 
 export const MenuIcon = () => (
   <Icon>

@@ -7,7 +7,7 @@
 import { For, Show, type JSX } from "solid-js";
 import { sizeText, type Attachment, type Rejection } from "../../lib/prompt/attachments";
 import { CloseIcon } from "../icons";
-import { FileIcon } from "./prompt-icons";
+import { FileIcon } from "../files/file-icons";
 
 export function AttachmentTray(props: {
   attachments: Attachment[];

@@ -8,19 +8,6 @@ export const PaperclipIcon = () => (
   </Icon>
 );
 
-export const FileIcon = () => (
-  <Icon>
-    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
-    <path d="M14 3v5h5" />
-  </Icon>
-);
-
-export const FolderIcon = () => (
-  <Icon>
-    <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" />
-  </Icon>
-);
-
 export const SymbolIcon = () => (
   <Icon>
     <path d="M8 4H6a2 2 0 0 0-2 2v4l-2 2 2 2v4a2 2 0 0 0 2 2h2" />

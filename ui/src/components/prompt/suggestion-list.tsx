@@ -7,7 +7,8 @@
 import { createEffect, For, Match, Show, Switch, type JSX } from "solid-js";
 import { oneLine } from "../../lib/format";
 import { symbolKindName, type Suggestion } from "../../lib/prompt/suggest";
-import { FileIcon, FolderIcon, MentionAgentIcon, SlashIcon, SymbolIcon } from "./prompt-icons";
+import { FileIcon, FolderIcon } from "../files/file-icons";
+import { MentionAgentIcon, SlashIcon, SymbolIcon } from "./prompt-icons";
 
 export function optionId(listId: string, index: number): string {
   return `${listId}-${index}`;
