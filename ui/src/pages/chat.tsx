@@ -311,11 +311,7 @@ export function ChatView(props: {
           </p>
         </Show>
 
-        <div
-          class="chat-scroll"
-          ref={scroller}
-          onScroll={onScroll}
-        >
+        <div class="chat-scroll" ref={scroller} onScroll={onScroll}>
           <div class="chat-content" ref={content}>
             <Show when={chat.problem()}>
               {(found) => (
