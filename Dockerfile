@@ -7,7 +7,8 @@ WORKDIR /src/ui
 COPY ui/package.json ui/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY ui/ ./
-# Vite writes the built UI into ../opencode_proxy/static.
+# Vite writes the built UI into ../opencode_proxy/static, with a .br and a .gz copy beside
+# each file worth compressing (ui/scripts/precompress.mjs); the service sends those.
 RUN npm run build
 
 FROM python:3.12-slim-bookworm

@@ -13,7 +13,7 @@ VENV_STAMP := $(VENV)/.installed
 UI_DEPS := ui/node_modules/.installed
 UI_BUILD := opencode_proxy/static/index.html
 OPENCODE := tools/opencode/node_modules/.bin/opencode
-UI_SOURCES := $(shell find ui/src ui/index.html ui/public -type f 2>/dev/null) ui/vite.config.ts ui/tsconfig.json
+UI_SOURCES := $(shell find ui/src ui/index.html ui/public ui/scripts -type f 2>/dev/null) ui/vite.config.ts ui/tsconfig.json
 
 .PHONY: run test check lint typecheck ui-test pytest ui deps bench clean
 
@@ -51,7 +51,7 @@ $(OPENCODE): tools/opencode/package.json tools/opencode/package-lock.json
 lint: $(VENV_STAMP) $(UI_DEPS)
 	$(BIN)/ruff check opencode_proxy tests tools bench
 	$(BIN)/ruff format --check opencode_proxy tests tools bench
-	cd ui && npx prettier --check src vite.config.ts
+	cd ui && npx prettier --check src vite.config.ts scripts
 
 typecheck: $(VENV_STAMP) $(UI_DEPS)
 	$(BIN)/mypy
@@ -63,10 +63,11 @@ ui-test: $(UI_DEPS)
 pytest: $(VENV_STAMP) $(UI_BUILD) $(OPENCODE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: side-by-side benchmark against nginx and jupyter-server-proxy (installs nginx, wrk
-## and jupyter-server-proxy when missing, and OpenCode when its binary is); BENCH_ARGS=--quick
-## for a smoke run
-bench: $(VENV_STAMP)
+## bench: side-by-side benchmark against nginx and jupyter-server-proxy, and the UI's first
+## load beside upstream's web app (installs nginx, wrk, jupyter-server-proxy, Chromium and
+## OpenCode when missing); BENCH_ARGS=--quick for a smoke run,
+## BENCH_ARGS="--scenarios first_load" for one scenario
+bench: $(VENV_STAMP) $(UI_BUILD)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

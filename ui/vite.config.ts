@@ -1,9 +1,12 @@
 // Builds the UI into the Python package, where the service serves it under any prefix.
 import { defineConfig } from "vitest/config";
 import solid from "vite-plugin-solid";
+import { precompress } from "./scripts/precompress.mjs";
 
 export default defineConfig({
-  plugins: [solid()],
+  // precompress: `.br` and `.gz` beside every built file worth it, which the service
+  // sends by Accept-Encoding (scripts/precompress.mjs).
+  plugins: [solid(), precompress()],
   // Every URL in the built files is relative to the page, so one build works under `/`
   // and under a Kubeflow prefix such as `/notebook/ns/nb/`.
   base: "./",

@@ -1,11 +1,24 @@
-"""The UI's files, served under the prefix with cache headers that fit each kind."""
+"""The UI's files, served under the prefix with cache headers that fit each kind.
+
+``make ui`` writes ``X.br`` and ``X.gz`` beside every built file that compression pays
+for (``ui/scripts/precompress.mjs``); the smaller one the browser accepts is sent, with
+``Content-Encoding``, the original's ``Content-Type``, and an ETag of its own (so a 304
+and a ``Range`` always speak of the bytes actually sent). aiohttp's ``FileResponse``
+does the sending, conditional requests and ranges; only its choice of sibling is
+replaced (see ``_NegotiatedFile``), and ``Vary: Accept-Encoding`` is on every answer, not
+only the compressed ones, so no cache hands an uncompressed copy to everyone.
+Nothing is compressed at request time, and nothing proxied is touched.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from stat import S_ISREG
 
 from aiohttp import web
 
+from .accept_encoding import choose
 from .errors import NotFound
 
 INDEX = "index.html"
@@ -27,9 +40,14 @@ checkout, or use the container image, which ships it.</p></body></html>
 """
 
 
+# The pre-compressed siblings a built file may have, smallest first: coding and suffix.
+SIBLINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
 def _ui_headers(cache: str) -> dict[str, str]:
     return {
         "Cache-Control": cache,
+        "Vary": "Accept-Encoding",
         "Content-Security-Policy": UI_CSP,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
@@ -57,7 +75,7 @@ class UiFiles:
             return web.Response(
                 text=_NOT_BUILT, content_type="text/html", headers=_ui_headers("no-cache")
             )
-        return web.FileResponse(path, headers=_ui_headers("no-cache"))
+        return _NegotiatedFile(path, headers=_ui_headers("no-cache"))
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         """Any other file of the built UI."""
@@ -66,7 +84,36 @@ class UiFiles:
         if path is None:
             raise NotFound()
         cache = IMMUTABLE if relative.startswith(HASHED_DIR) else "public, max-age=300"
-        return web.FileResponse(path, headers=_ui_headers(cache))
+        return _NegotiatedFile(path, headers=_ui_headers(cache))
+
+
+class _NegotiatedFile(web.FileResponse):
+    """A built file, or the pre-compressed sibling that ``Accept-Encoding`` picks.
+
+    aiohttp's ``FileResponse`` picks a ``.br``/``.gz`` sibling when the coding's name
+    appears anywhere in the header (so ``br;q=0`` gets brotli); this replaces that one
+    step, the hook ``FileResponse`` calls from its file-system thread, with
+    :func:`.accept_encoding.choose`. aiohttp then sets ``Content-Encoding`` and takes the
+    ``Content-Type`` from the original's name, as it does for its own pick.
+    """
+
+    def _get_file_path_stat_encoding(
+        self, accept_encoding: str
+    ) -> tuple[Path | None, os.stat_result, str | None]:
+        original = self._path
+        offered = [coding for coding, _ in SIBLINGS]
+        while (coding := choose(accept_encoding, tuple(offered))) in offered:
+            sibling = original.with_name(original.name + dict(SIBLINGS)[coding])
+            try:
+                st = sibling.lstat()
+            except OSError:
+                st = None
+            # A regular file only: never follow a symlink out of the UI's directory.
+            if st is not None and S_ISREG(st.st_mode):
+                return sibling, st, coding
+            offered.remove(coding)
+        st = original.stat()
+        return (original if S_ISREG(st.st_mode) else None), st, None
 
 
 def _inside(root: Path, relative: str) -> Path | None:
