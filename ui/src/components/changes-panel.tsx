@@ -16,7 +16,7 @@ import { problemOf, type Problem } from "../api/problems";
 import type { FileDiff } from "../api/types";
 import { useConnection, useResync, useServerEvents } from "../context/connection";
 import { useTerminal } from "../context/terminal";
-import { DiffView } from "./diff-view";
+import { DiffView } from "./lazy-code";
 import { OpenFileButton } from "./files/open-file";
 import { firstChangedLine } from "../lib/file-view";
 import { ChevronIcon, CloseIcon, RefreshIcon } from "./icons";

@@ -6,7 +6,7 @@
  */
 
 import { createMemo, createSignal, Index, Show, untrack, type Accessor, type JSX } from "solid-js";
-import type { TextRange } from "../lib/diff";
+import type { TextRange } from "../lib/word-diff";
 import {
   languageFor,
   loadLanguage,

@@ -24,11 +24,11 @@ import {
   foldRows,
   pairForSplit,
   visibleLines,
-  wordMarks,
   type DiffLine,
   type Segment,
   type SplitRow,
 } from "../lib/diff";
+import { wordMarks } from "../lib/word-diff";
 import { languageOfPath, type Token } from "../lib/highlight";
 import { lineContent, useTokens } from "./code-view";
 

@@ -11,7 +11,7 @@ import { revertedPrompts, splitPatch, type PatchFile } from "../lib/revert";
 import { messageText } from "../lib/turns";
 import type { Transcript } from "../lib/transcript";
 import { ChevronIcon } from "./icons";
-import { DiffView } from "./diff-view";
+import { DiffView } from "./lazy-code";
 import { RedoIcon, UndoIcon } from "./session-icons";
 
 export function RevertBanner(props: {

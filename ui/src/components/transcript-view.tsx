@@ -23,7 +23,7 @@ import type { Transcript } from "../lib/transcript";
 import { useChatActions } from "../context/chat";
 import { ChevronIcon } from "./icons";
 import { OpenFileButton } from "./files/open-file";
-import { Markdown } from "./markdown";
+import { Markdown } from "./lazy-markdown";
 import { UserMessageActions } from "./message-actions";
 import { TurnFooter } from "./turn-footer";
 import { createExploreGrouping, groupingOf, ToolSlot } from "./tools/explored";

@@ -12,7 +12,7 @@ import type { FileDiff, UserMessage } from "../api/types";
 import { useChatActions } from "../context/chat";
 import { useConnection } from "../context/connection";
 import { ChevronIcon } from "./icons";
-import { DiffView } from "./diff-view";
+import { DiffView } from "./lazy-code";
 import { OpenFileButton } from "./files/open-file";
 import { firstChangedLine } from "../lib/file-view";
 import { ProblemBox } from "./problem-box";

@@ -1,11 +1,9 @@
 /**
  * Unified diffs (`patch` of `/session/{id}/diff`, `/vcs/diff` and an edit's metadata) split
  * into typed lines, and what the diff view builds from them: unchanged runs folded, rows
- * paired for the split view, the old and new text for highlighting, and the changed words
- * within a changed line (found by jsdiff's `diffWordsWithSpace`).
+ * paired for the split view, the old and new text for highlighting. The changed words within
+ * a changed line are `word-diff.ts`'s (apart, so jsdiff loads with the diff view only).
  */
-
-import { diffWordsWithSpace } from "diff";
 
 export type DiffLineKind = "add" | "del" | "context" | "hunk" | "meta";
 
@@ -192,72 +190,4 @@ export function diffSides(lines: readonly DiffLine[]): {
     return place;
   });
   return { old, new: next, at };
-}
-
-/** A stretch of a line's characters, `start` included, `end` not. */
-export interface TextRange {
-  start: number;
-  end: number;
-}
-
-/** Lines longer than this get no word marks (diffing them is slow and the marks unreadable). */
-const WORD_DIFF_MAX = 1000;
-/** Below this share of unchanged characters, two lines are a rewrite, not an edit. */
-const WORD_DIFF_SIMILARITY = 0.4;
-
-/**
- * The changed stretches of a deleted line and of the added line that replaced it, or null
- * when marking words would not help: identical lines, very long lines, or lines so different
- * that nearly everything would be marked.
- */
-export function wordChanges(
-  before: string,
-  after: string,
-): { old: TextRange[]; new: TextRange[] } | null {
-  if (before === after || before.length > WORD_DIFF_MAX || after.length > WORD_DIFF_MAX) {
-    return null;
-  }
-  const old: TextRange[] = [];
-  const next: TextRange[] = [];
-  let oldAt = 0;
-  let newAt = 0;
-  let common = 0;
-  const add = (ranges: TextRange[], start: number, end: number) => {
-    const last = ranges[ranges.length - 1];
-    if (last && last.end === start) last.end = end;
-    else ranges.push({ start, end });
-  };
-  for (const change of diffWordsWithSpace(before, after)) {
-    const length = change.value.length;
-    if (change.removed) {
-      add(old, oldAt, oldAt + length);
-      oldAt += length;
-    } else if (change.added) {
-      add(next, newAt, newAt + length);
-      newAt += length;
-    } else {
-      common += change.value.trim() === "" ? 0 : length;
-      oldAt += length;
-      newAt += length;
-    }
-  }
-  const longest = Math.max(before.trim().length, after.trim().length);
-  if (longest === 0 || common / longest < WORD_DIFF_SIMILARITY) return null;
-  return { old, new: next };
-}
-
-/**
- * The changed words of every deleted and added line that has a counterpart (paired as in
- * the split view), by line.
- */
-export function wordMarks(lines: readonly DiffLine[]): Map<DiffLine, TextRange[]> {
-  const marks = new Map<DiffLine, TextRange[]>();
-  for (const row of pairForSplit(lines)) {
-    if (row.kind !== "change" || !row.left || !row.right) continue;
-    const changes = wordChanges(row.left.text, row.right.text);
-    if (!changes) continue;
-    marks.set(row.left, changes.old);
-    marks.set(row.right, changes.new);
-  }
-  return marks;
 }

@@ -31,6 +31,7 @@ import { AgentIcon, RedoIcon, UndoIcon } from "../components/session-icons";
 import { TodoDock } from "../components/todo-dock";
 import { TranscriptView } from "../components/transcript-view";
 import { CloseIcon, DiffIcon } from "../components/icons";
+import { loadMarkdown, markdownSettled } from "../components/lazy-markdown";
 import { ChatActionsContext, createChat, type ChatActions } from "../context/chat";
 import { useConnection } from "../context/connection";
 import { Link, sessionPath, useRouter } from "../context/router";
@@ -54,6 +55,8 @@ export function ChatView(props: {
   const router = useRouter();
   const { state } = useConnection();
   const chat = createChat(props.sessionID);
+  // Markdown's chunk comes in alongside the conversation; the messages wait for it.
+  void loadMarkdown();
   const session = () => sessions.get(props.sessionID);
   const busy = () => sessions.busy(props.sessionID);
   const status = () => sessions.status(props.sessionID);
@@ -333,7 +336,7 @@ export function ChatView(props: {
                 </div>
               )}
             </Show>
-            <Show when={chat.loading() && chat.transcript.order.length === 0}>
+            <Show when={chat.transcript.order.length === 0 ? chat.loading() : !markdownSettled()}>
               <p class="chat-loading muted" aria-busy="true">
                 Loading the conversation…
               </p>
@@ -347,7 +350,9 @@ export function ChatView(props: {
                 </p>
               </div>
             </Show>
-            <TranscriptView transcript={shown} />
+            <Show when={markdownSettled()}>
+              <TranscriptView transcript={shown} />
+            </Show>
             <Show when={revert()}>
               {(point) => (
                 <RevertBanner

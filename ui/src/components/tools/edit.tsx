@@ -14,7 +14,7 @@ import {
   type FileChange,
   type Replacement,
 } from "../../lib/tools";
-import { DiffView } from "../diff-view";
+import { DiffView } from "../lazy-code";
 import { OpenFileButton } from "../files/open-file";
 import { firstChangedLine } from "../../lib/file-view";
 import { Counts, inputOf, inputString, metaOf, MonoBlock, type ToolBodyProps } from "./shared";

@@ -5,7 +5,7 @@
 
 import { createMemo, Show, type JSX } from "solid-js";
 import { rangeText, readView, relativePath } from "../../lib/tools";
-import { CodeView } from "../code-view";
+import { CodeView } from "../lazy-code";
 import { OpenFileButton } from "../files/open-file";
 import { inputOf, metaOf, outputText, type ToolBodyProps } from "./shared";
 

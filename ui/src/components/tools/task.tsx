@@ -7,7 +7,7 @@ import { createMemo, Show, type JSX } from "solid-js";
 import { Link, sessionPath } from "../../context/router";
 import { useServers } from "../../context/servers";
 import { taskResult, taskSessionId } from "../../lib/tools";
-import { Markdown } from "../markdown";
+import { Markdown } from "../lazy-markdown";
 import { inputString, metaOf, outputText, Field, type ToolBodyProps } from "./shared";
 
 function modelName(metadata: Record<string, unknown>): string {

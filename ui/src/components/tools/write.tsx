@@ -2,7 +2,7 @@
 
 import { Show, type JSX } from "solid-js";
 import { relativePath } from "../../lib/tools";
-import { CodeView } from "../code-view";
+import { CodeView } from "../lazy-code";
 import { OpenFileButton } from "../files/open-file";
 import { inputString, metaOf, type ToolBodyProps } from "./shared";
 
