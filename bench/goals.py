@@ -86,6 +86,7 @@ GOALS = (
     Goal("sse.lost", "= 0", _ours_is(0)),
     Goal("idle.per_stream", "< 32 KiB", _ours_below(32)),
     Goal("ws.rate", "≥ 5x jupyter-server-proxy", _at_least("jsp", 5)),
+    Goal("fl.bytes", "< 300 KB", _ours_below(300)),
 )
 BY_KEY = {goal.key: goal for goal in GOALS}
 

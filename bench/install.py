@@ -1,5 +1,7 @@
 """Install what the benchmark needs and the project does not: nginx, wrk, jupyter-server-proxy.
 
+Chromium (for the first-load scenario) comes from Debian as for the browser tests.
+
 nginx and wrk come from Debian (``apt-get``, through ``sudo`` when not root);
 jupyter-server-proxy and jupyter-server go into their own venv under ``.bench/`` so they
 never touch the project's. The OpenCode binary is the one ``make`` installs.
@@ -13,6 +15,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from tests.support.chromium import CHROMIUM
 
 from . import ROOT, STATE_DIR
 
@@ -88,6 +92,14 @@ def ensure_jupyter_server_proxy(say: Callable[[str], None] = print) -> Path:
     subprocess.run([*pip, *JSP_REQUIREMENTS], check=True)
     stamp.write_text(wanted)
     return JSP_VENV / "bin" / "jupyter"
+
+
+def ensure_chromium(say: Callable[[str], None] = print) -> None:
+    """Debian's Chromium (for the first-load scenario), as ``make deps`` installs it."""
+    if Path(CHROMIUM).exists():
+        return
+    say("installing chromium from Debian ...")
+    subprocess.run([str(ROOT / "tools" / "ensure-debian-packages.sh"), "chromium"], check=True)
 
 
 def ensure_opencode(say: Callable[[str], None] = print) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .first_load import DESKTOP, PHONE, PHONE_VIEWPORT, SETTLE_S
 from .plan import Plan
 
 WIDTH = 88
@@ -87,6 +88,31 @@ def describe(plan: Plan) -> str:
             first prompts; median per peer. The fake model waits 20 ms before its first
             word, and OpenCode itself varies by tens of milliseconds, so only large
             differences here mean anything.""",
+            f"""**First load**: Debian's Chromium (Playwright, headless) loads a web app cold
+            (a new browser context each time: empty cache and storage; DevTools'
+            `Network.setCacheDisabled` as well) over a network emulated by DevTools'
+            `Network.emulateNetworkConditions`: {DESKTOP["rtt_ms"]} ms added before each
+            answer starts, {DESKTOP["down_mbit"]} Mbit/s down, {DESKTOP["up_mbit"]}
+            Mbit/s up (phone: {PHONE["rtt_ms"]} ms, {PHONE["down_mbit"]}/{PHONE["up_mbit"]}
+            Mbit/s, Lighthouse's "Slow 4G", at {PHONE_VIEWPORT["width"]} px). The latency
+            is per request (loopback's own connection set-up costs nothing), over HTTP/1.1
+            for both. **ours** is our UI at `<prefix>/` through the proxy, the
+            benchmark's OpenCode server seeded as its only server, ready when the workspace
+            says "Connected to ..." with "New session" enabled and the server's sessions
+            have arrived; **direct** is upstream's web app as `opencode serve` itself
+            serves it at `/`, ready when its home shows the session search box and its
+            `GET /api/session` has arrived (each checked on every animation frame). Bytes
+            on the wire are the sum of `encodedDataLength` (headers and bodies as sent,
+            compressed where they were) from DevTools' `Network.loadingFinished` for every
+            request finished by ready plus {SETTLE_S} s, split by DevTools' resource type
+            (scripts, styles, the rest: page, fonts, icons, API calls); an event stream
+            still open counts nothing. KB = 1,000 bytes. Times are page time from the
+            navigation's start: `DOMContentLoaded` and `load` from the navigation's
+            timing entry, ready from the condition above. One uncounted load, then the
+            median of {plan.first_load_runs} for each figure; the phone profile reports
+            its ready time only (its bytes are the same), the median of
+            {plan.first_load_phone_runs}. Chromium runs on the load side's
+            CPU, so page times include its own work there.""",
             """The goals column judges ours with one worker. Load clients are Python
             (aiohttp on uvloop) except wrk; raw client output, CPU shares included, is kept
             in `.bench/last-run.json`.""",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 GIB = 1024**3
 MIB = 1024**2
 
-SCENARIOS = ("get", "body", "sse", "idle", "websocket", "opencode")
+SCENARIOS = ("get", "body", "sse", "idle", "websocket", "opencode", "first_load")
 SCENARIO_HELP = {
     "get": "small GET: 1 KiB, keep-alive, 32 connections (wrk)",
     "body": "1 GiB download and 1 GiB upload",
@@ -15,6 +15,8 @@ SCENARIO_HELP = {
     "idle": "10,000 idle SSE streams: memory per stream",
     "websocket": "websocket echo, 64 connections",
     "opencode": "real OpenCode server: prompt to first message.part.delta",
+    "first_load": "web UI's first load in Chromium over an emulated network, beside "
+    "upstream's web app",
 }
 PEERS = ("direct", "nginx", "jsp", "ours", "ours2")
 PEER_TITLES = {
@@ -32,6 +34,8 @@ PEER_SHORT = {
     "ours": "ours",
     "ours2": "ours 2w",
 }
+# The first load compares our UI (through the proxy) with upstream's app served directly.
+FIRST_LOAD_PEERS = frozenset({"direct", "ours"})
 # Where two workers are worth a row: the scenarios that spread over many connections.
 TWO_WORKER_SCENARIOS = frozenset({"get", "sse", "websocket"})
 # The proxy under test gets CPU 0 to itself; upstreams, load generators and the harness
@@ -63,6 +67,8 @@ class Plan:
     ws_message_bytes: int = 64
     prompts: int = 8
     prompt_warmup: int = 4
+    first_load_runs: int = 5
+    first_load_phone_runs: int = 3
 
     def quicker(self) -> Plan:
         """The same plan, small enough to finish in well under two minutes."""
@@ -80,11 +86,15 @@ class Plan:
             ws_windows=2,
             prompts=2,
             prompt_warmup=2,
+            first_load_runs=1,
+            first_load_phone_runs=1,
         )
 
     def peers_for(self, scenario: str) -> tuple[str, ...]:
         """The peers a scenario runs against, in table order."""
         peers = [p for p in self.peers if p != "ours2" or scenario in TWO_WORKER_SCENARIOS]
+        if scenario == "first_load":
+            peers = [p for p in peers if p in FIRST_LOAD_PEERS]
         if scenario == "idle":
             # Memory per stream is a proxy's figure; there is no proxy when direct.
             peers = [p for p in peers if p != "direct"]

@@ -32,8 +32,10 @@ def prepare(plan: Plan, say: Callable[[str], None]) -> None:
         install.ensure_debian_tools(say)
     if "jsp" in plan.peers:
         install.ensure_jupyter_server_proxy(say)
-    if "opencode" in plan.scenarios:
+    if {"opencode", "first_load"} & set(plan.scenarios):
         install.ensure_opencode(say)
+    if "first_load" in plan.scenarios:
+        install.ensure_chromium(say)
 
 
 def run(

@@ -1,4 +1,5 @@
-"""The six scenarios of issue 6. Each runs against every peer in turn, one peer at a time.
+"""The six scenarios of issue 6 (and issue 14's first load, in :mod:`.first_load`). Each
+runs against every peer in turn, one peer at a time.
 
 A peer is started fresh for each scenario and stopped after it, so nothing but the peer
 under test, the upstream and the load client is running while it is measured, and each
@@ -15,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import memory, wrk
+from . import first_load, memory, wrk
 from .clients import Client, run_client
 from .cpu import CpuMeter
 from .peers import PEER_CLASSES, Peer
@@ -446,4 +447,5 @@ SCENARIO_RUNNERS: dict[str, Callable[[Bench], None]] = {
     "idle": idle_streams,
     "websocket": websocket_echo,
     "opencode": opencode_first_delta,
+    "first_load": first_load.run,
 }

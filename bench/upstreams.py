@@ -57,7 +57,7 @@ class Upstreams:
             self._python("events", "/stats", streams=True)
         if "websocket" in wanted:
             self._python("echo", "/health")
-        if "opencode" in wanted:
+        if wanted & {"opencode", "first_load"}:
             self._start_opencode()
 
     def _static(self) -> None:

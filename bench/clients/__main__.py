@@ -12,7 +12,7 @@ from typing import Any
 from opencode_proxy.serve.supervisor import new_event_loop
 
 from ..procs import raise_open_files
-from . import echo, events, opencode, transfer
+from . import browser, echo, events, opencode, transfer
 
 KINDS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "download": transfer.download,
@@ -21,6 +21,7 @@ KINDS: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "idle": events.idle,
     "websocket": echo.websocket,
     "opencode": opencode.first_delta,
+    "first_load": browser.first_load,
 }
 
 
