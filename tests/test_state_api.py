@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -374,3 +375,22 @@ class TestUnavailable:
         async with http.get(f"http://127.0.0.1:{state_proxy.port}{PREFIX}/readyz") as response:
             assert response.status == 503
             assert (await response.json())["status"] == "state_unavailable"
+
+    async def test_failing_writes(
+        self, state_proxy: TestServer, local: StateClient, http: aiohttp.ClientSession
+    ) -> None:
+        """When SQLite refuses a write, the answer is 503 state_unavailable, nothing changes,
+        and the failure is counted in the metrics."""
+        await local.add(A)
+        database = proxy_of(state_proxy.app).database
+
+        def read_only(connection: sqlite3.Connection) -> None:
+            connection.execute("PRAGMA query_only = ON")
+
+        await database.run(read_only)
+        status, body = await local.add(B)
+        assert (status, body["error"]) == (503, "state_unavailable")
+        assert [s["url"] for s in (await local.state())["servers"]] == [A]
+        async with http.get(f"http://127.0.0.1:{state_proxy.port}{PREFIX}/metrics") as response:
+            text = await response.text()
+        assert 'opencode_proxy_state_query_errors_total{operation="upsert_server"} 1.0' in text

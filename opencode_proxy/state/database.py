@@ -121,10 +121,15 @@ def _explain(path: Path | None, exc: BaseException) -> str:
         "--state-on-error memory to do so only when the directory fails."
     )
     if isinstance(exc, PermissionError) or "readonly" in reason or "unable to open" in reason:
+        blocked = path.parent
+        while not blocked.exists() and blocked != blocked.parent:
+            blocked = blocked.parent
+        where = f"{blocked} is" if blocked == path.parent else f"{blocked}, where it goes, is"
         return (
-            f"The state directory {path.parent} is not writable ({reason}). Make it "
-            f"writable by user {os.getuid()} (in Kubeflow: a directory on the notebook's "
-            "volume, such as $HOME/.local/share/opencode-proxy), or choose another with "
+            f"The state directory {path.parent} cannot be used: {where} not writable "
+            f"({reason}). Make it writable by user {os.getuid()} (in Kubeflow: a directory "
+            "on the notebook's volume, such as $HOME/.local/share/opencode-proxy), or "
+            "choose another with "
             f"--state-dir (OPENCODE_PROXY_STATE_DIR). {fallback}"
         )
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
