@@ -95,7 +95,7 @@ class ServiceApi:
         response = web.json_response(
             {"target": target.url, "username": username}, headers=_NO_STORE
         )
-        self.vault.set_cookie(request, response, secret)
+        self.vault.give_cookie(request, secret)
         return response
 
     async def _verify(self, target: Target, authorization: str) -> None:
@@ -132,5 +132,5 @@ class ServiceApi:
         target = parse_target(raw) if raw is not None else None
         response = web.Response(status=204, headers=_NO_STORE)
         if await self.vault.forget(request, target):
-            self.vault.clear_cookie(request, response)
+            self.vault.delete_cookie(request)
         return response

@@ -4,7 +4,7 @@ Run on the database thread (see :mod:`.database`). A session row holds the id de
 from a cookie's secret (never the secret), the user who stored it and when it was last
 used; its credential rows hold each target's username and sealed password. Every change
 to credentials is counted in ``credential_changes``, which every process watches to drop
-what it has cached (see :class:`CredentialChanges`).
+what it has cached (see :func:`change_count`).
 """
 
 from __future__ import annotations
@@ -24,26 +24,35 @@ class SessionRows:
     credentials: tuple[tuple[str, str, bytes], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A session (None: there is none) and the change count of the same snapshot."""
+
+    session: SessionRows | None
+    change_count: int
+
+
 def _count_change(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE credential_changes SET count = count + 1 WHERE id = 1")
 
 
-def load_session(connection: sqlite3.Connection, session_id: bytes) -> SessionRows | None:
-    """The session and its credentials, or None when there is no such session."""
+def load_session(connection: sqlite3.Connection, session_id: bytes) -> Loaded:
+    """The session and its credentials, read in one snapshot with the change count."""
     connection.execute("BEGIN")
     try:
+        count = change_count(connection)
         row = connection.execute(
             "SELECT user, last_used FROM sessions WHERE id = ?", (session_id,)
         ).fetchone()
         if row is None:
-            return None
+            return Loaded(None, count)
         credentials = connection.execute(
             "SELECT target, username, sealed FROM credentials WHERE session = ? ORDER BY target",
             (session_id,),
         ).fetchall()
     finally:
         connection.execute("COMMIT")
-    return SessionRows(row[0], row[1], tuple(credentials))
+    return Loaded(SessionRows(row[0], row[1], tuple(credentials)), count)
 
 
 def touch_session(connection: sqlite3.Connection, session_id: bytes, now: float) -> None:
@@ -118,22 +127,7 @@ def purge_sessions(connection: sqlite3.Connection, unused_since: float) -> int:
     return int(deleted)
 
 
-class CredentialChanges:
-    """Whether credentials changed since the last look, cheaply, from this process's connection.
-
-    ``PRAGMA data_version`` changes only when another connection committed something;
-    only then is the change count read.
-    """
-
-    def __init__(self) -> None:
-        self._data_version: int | None = None
-        self._count = 0
-
-    def poll(self, connection: sqlite3.Connection) -> int:
-        """The count of credential changes (cached while no other connection committed)."""
-        version = int(connection.execute("PRAGMA data_version").fetchone()[0])
-        if version != self._data_version:
-            self._data_version = version
-            row = connection.execute("SELECT count FROM credential_changes WHERE id = 1").fetchone()
-            self._count = int(row[0])
-        return self._count
+def change_count(connection: sqlite3.Connection) -> int:
+    """How many times credentials have changed, in any process (one row's one column)."""
+    row = connection.execute("SELECT count FROM credential_changes WHERE id = 1").fetchone()
+    return int(row[0])

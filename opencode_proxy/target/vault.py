@@ -26,6 +26,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 
 import structlog
 from aiohttp import hdrs, web
@@ -35,7 +36,7 @@ from ..policy.identity import user_of
 from ..state.database import Database
 from ..state.sealed import SessionKeys, Unreadable, binding, new_secret
 from ..state.sessions import (
-    CredentialChanges,
+    change_count,
     forget_credentials,
     load_session,
     purge_sessions,
@@ -55,8 +56,8 @@ CACHE_SIZE = 1024
 # A session's use is written down (and its cookie renewed) at most this often.
 RENEW_INTERVAL = 3600.0
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{43}$")
-# Set on a request whose response should renew the session cookie (see on_response_prepare).
-RENEW_COOKIE = web.RequestKey("renew_cookie", str)
+# The cookie a request's response sets (see on_response_prepare): a secret, or "" to delete.
+SET_COOKIE = web.RequestKey("set_session_cookie", str)
 
 
 def basic_authorization(username: str, password: str) -> str:
@@ -121,7 +122,8 @@ class CredentialVault:
         self._cache: collections.OrderedDict[str, _Session] = collections.OrderedDict()
         # Bumped whenever the cache is dropped: a load that began before is not cached.
         self._generation = 0
-        self._changes = CredentialChanges()
+        # The database's change count when the oldest session cached was read (None: the
+        # cache is empty). Any other count means the cache may be stale.
         self._change_count: int | None = None
 
     # Reading
@@ -145,13 +147,14 @@ class CredentialVault:
         if now - session.last_used > self.renew_interval:
             await self.database.run(touch_session, session.keys.id, now)
             session.last_used = now
-            request[RENEW_COOKIE] = secret
+            request[SET_COOKIE] = secret
         return session
 
     async def _load(self, secret: str, known: _Session | None) -> _Session:
         keys = known.keys if known is not None else SessionKeys.of(secret)
         generation = self._generation
-        rows = await self.database.run(load_session, keys.id)
+        loaded = await self.database.run(load_session, keys.id)
+        rows = loaded.session
         session = _Session(keys)
         if rows is not None:
             session.user, session.last_used = rows.user, rows.last_used
@@ -166,6 +169,8 @@ class CredentialVault:
                     username, basic_authorization(username, password)
                 )
         if generation == self._generation:
+            if self._change_count is None:
+                self._change_count = loaded.change_count
             self._cache[secret] = session
             self._cache.move_to_end(secret)
             while len(self._cache) > CACHE_SIZE:
@@ -212,7 +217,7 @@ class CredentialVault:
         stored = await self.database.run(
             store_credential, keys.id, user, self.clock(), target.url, username, sealed
         )
-        self._cache.pop(secret, None)
+        self._drop(secret)
         if not stored:  # a live session of another user: impossible but for a race
             raise StateUnavailable("The session changed hands while storing; retry.")
         return secret
@@ -246,6 +251,7 @@ class CredentialVault:
 
     def _drop_all(self) -> None:
         self._cache.clear()
+        self._change_count = None
         self._generation += 1
 
     async def watch(self) -> None:
@@ -255,43 +261,49 @@ class CredentialVault:
         cache is dropped too, so a Forget elsewhere is never missed.
         """
         if not self._cache:
-            self._change_count = None
             return
         try:
-            count = await self.database.run(self._changes.poll)
+            count = await self.database.run(change_count)
         except StateUnavailable:
             self._drop_all()
             return
-        if self._change_count is not None and count != self._change_count:
+        if count != self._change_count:
             self._drop_all()
-        self._change_count = count
 
     # The cookie
 
     async def on_response_prepare(self, request: web.Request, response: web.StreamResponse) -> None:
-        """Renew the cookie of a session whose use was just written down (any response)."""
-        secret = request.get(RENEW_COOKIE)
-        if secret is not None and COOKIE not in response.cookies:
-            self.set_cookie(request, response, secret)
+        """Set, renew or delete the session cookie as the request's handling decided.
 
-    def set_cookie(self, request: web.Request, response: web.StreamResponse, secret: str) -> None:
-        """Give the browser its session secret: HttpOnly, SameSite=Strict, scoped to the
-        prefix, Secure behind HTTPS, living for the idle timeout."""
-        response.set_cookie(
-            COOKIE,
-            secret,
-            path=self.cookie_path,
-            max_age=int(self.idle_timeout),
-            httponly=True,
-            samesite="Strict",
-            secure=_is_https(request),
-        )
+        Here rather than in each handler, so that any response renews it (a proxied one,
+        an event stream, a websocket's upgrade). aiohttp has already turned
+        ``response.cookies`` into headers at this point, so the header is added directly.
+        """
+        secret = request.get(SET_COOKIE)
+        if secret is None:
+            return
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[COOKIE] = secret
+        morsel = cookie[COOKIE]
+        morsel["path"] = self.cookie_path
+        morsel["max-age"] = str(int(self.idle_timeout)) if secret else "0"
+        morsel["httponly"] = True
+        morsel["samesite"] = "Strict"
+        if _is_https(request):
+            morsel["secure"] = True
+        response.headers.add(hdrs.SET_COOKIE, morsel.OutputString())
+        # Never stored by a shared cache (a proxied answer may have said it could be).
+        response.headers[hdrs.CACHE_CONTROL] = "no-store"
 
-    def clear_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
-        """Tell the browser to delete its session cookie."""
-        response.del_cookie(
-            COOKIE, path=self.cookie_path, secure=_is_https(request), samesite="Strict"
-        )
+    def give_cookie(self, request: web.Request, secret: str) -> None:
+        """Have the response give the browser this session secret: HttpOnly,
+        SameSite=Strict, scoped to the prefix, Secure behind HTTPS, living for the idle
+        timeout."""
+        request[SET_COOKIE] = secret
+
+    def delete_cookie(self, request: web.Request) -> None:
+        """Have the response tell the browser to delete its session cookie."""
+        request[SET_COOKIE] = ""
 
 
 def _is_https(request: web.Request) -> bool:
