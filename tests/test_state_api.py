@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from opencode_proxy.app import proxy_of
-from tests.conftest import PREFIX
+from tests.conftest import PREFIX, ProxyProcess
 from tests.support.state_client import StateClient
 
 A = "http://a.team.svc.cluster.local:4096"
@@ -394,3 +394,36 @@ class TestUnavailable:
         async with http.get(f"http://127.0.0.1:{state_proxy.port}{PREFIX}/metrics") as response:
             text = await response.text()
         assert 'opencode_proxy_state_query_errors_total{operation="upsert_server"} 1.0' in text
+
+
+class TestWorkers:
+    async def test_two_worker_processes_lose_no_add(
+        self,
+        proxy_process: Callable[..., ProxyProcess],
+        http: aiohttp.ClientSession,
+        tmp_path: Path,
+    ) -> None:
+        """With --workers 2, adds sent at once on separate connections (so both workers
+        take some) all land, and every worker then answers the same list."""
+        proxy = proxy_process("--workers", "2", "--state-dir", str(tmp_path), "--allow", ALLOW[0])
+        port = proxy.port
+        client = StateClient(http, port, "alice")
+        urls = [f"http://w{i}.team.svc.cluster.local:4096" for i in range(40)]
+        results = await asyncio.gather(
+            *(
+                client.call("POST", "/servers", json={"url": url}, headers={"Connection": "close"})
+                for url in urls
+            )
+        )
+        assert all(status == 200 for status, _ in results)
+        answers = set()
+        workers = set()
+        for _ in range(20):
+            async with http.get(
+                client.base, headers={**client.headers, "Connection": "close"}
+            ) as response:
+                workers.add(response.headers["X-Request-Id"][:8])
+                answers.add(tuple(s["url"] for s in (await response.json())["servers"]))
+        assert len(answers) == 1
+        assert sorted(answers.pop()) == sorted(urls)
+        assert len(workers) == 2
