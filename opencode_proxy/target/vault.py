@@ -155,7 +155,10 @@ class CredentialVault:
         generation = self._generation
         loaded = await self.database.run(load_session, keys.id)
         rows = loaded.session
-        session = _Session(keys)
+        # No such session: remembered as such (a secret the database does not know never
+        # becomes known, since storing then makes a new one), so a stale cookie costs one
+        # query per renewal interval, not one per request.
+        session = _Session(keys, last_used=self.clock())
         if rows is not None:
             session.user, session.last_used = rows.user, rows.last_used
             for target, username, sealed in rows.credentials:
