@@ -264,15 +264,15 @@ describe("when the proxy does not answer", () => {
     const sync = open(proxy);
     await expect(sync.sync()).rejects.toBe(DOWN);
     expect(sync.state.servers).toEqual(OLD_LIST.servers);
-    expect(problems.at(-1)).toMatchObject({ kind: "load" });
+    expect(problems.at(-1)).toMatchObject({ kind: "load", copy: true });
     expect(problems.at(-1)?.message).toContain("copy kept in this browser");
     expect(problems.at(-1)?.message).toContain("did not answer");
 
     // A change first tries to sync, and fails plainly.
     await expect(sync.change((client) => client.setDefault("http://a:1"))).rejects.toBe(DOWN);
-    expect(problems.at(-1)).toMatchObject({ kind: "save" });
+    expect(problems.at(-1)).toMatchObject({ kind: "save", copy: true });
     expect(problems.at(-1)?.message).toMatch(
-      /^Could not save the change\. The notebook service did not answer/,
+      /^Could not save the change, and this list is the copy kept in this browser\. The notebook service did not answer/,
     );
     expect(sync.state.defaultUrl).toBe("http://b:2");
     expect(loadServers(storage)).toEqual(OLD_LIST);
@@ -285,6 +285,25 @@ describe("when the proxy does not answer", () => {
       "default http://a:1",
     ]);
     expect(sync.state).toMatchObject({ servers: OLD_LIST.servers, defaultUrl: "http://a:1" });
+    expect(problems.at(-1)).toBeNull();
+  });
+
+  it("says a change was not kept, once synced, without calling the list a copy", async () => {
+    const proxy = new MemoryProxy();
+    await proxy.putServer({ url: "http://a:1" });
+    const sync = open(proxy);
+    await sync.sync();
+    proxy.failure = DOWN;
+    await expect(sync.change((client) => client.removeServer("http://a:1"))).rejects.toBe(DOWN);
+    expect(problems.at(-1)).toEqual({
+      kind: "save",
+      copy: false,
+      message:
+        "Could not save the change. The notebook service did not answer; check your network connection.",
+    });
+    expect(sync.state.servers).toEqual([{ url: "http://a:1" }]);
+    proxy.failure = null;
+    await sync.change((client) => client.removeServer("http://a:1"));
     expect(problems.at(-1)).toBeNull();
   });
 

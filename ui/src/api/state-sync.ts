@@ -30,8 +30,10 @@ import {
 
 /** Why the list shown may not be the one the proxy keeps, or a change was not kept. */
 export interface SyncProblem {
-  /** "load": the list is this browser's copy; "save": a change was not stored. */
+  /** "load": the proxy's list could not be fetched; "save": a change was not stored. */
   kind: "load" | "save";
+  /** The list shown is this browser's copy (fetching it again may help). */
+  copy: boolean;
   message: string;
 }
 
@@ -54,14 +56,19 @@ function because(error: unknown): string {
 export function loadProblem(error: unknown): SyncProblem {
   return {
     kind: "load",
+    copy: true,
     message:
       "Could not load your servers from the notebook service, so this is the copy kept in " +
       `this browser and changes cannot be saved. ${because(error)}`.trimEnd(),
   };
 }
 
-export function saveProblem(error: unknown): SyncProblem {
-  return { kind: "save", message: `Could not save the change. ${because(error)}`.trimEnd() };
+/** A change was not kept; `copy`: the list shown is still this browser's copy. */
+export function saveProblem(error: unknown, copy: boolean): SyncProblem {
+  const what = copy
+    ? "Could not save the change, and this list is the copy kept in this browser."
+    : "Could not save the change.";
+  return { kind: "save", copy, message: `${what} ${because(error)}`.trimEnd() };
 }
 
 /** The state this browser kept, as a state (user and revision as last synced). */
@@ -119,7 +126,7 @@ export class StateSync {
       try {
         await this.sync();
       } catch (error) {
-        this.events.problem(saveProblem(error));
+        this.events.problem(saveProblem(error, true));
         throw error;
       }
     }
@@ -130,7 +137,7 @@ export class StateSync {
       this.events.problem(null);
       return answer;
     } catch (error) {
-      this.events.problem(saveProblem(error));
+      this.events.problem(saveProblem(error, !this.synced));
       throw error;
     }
   }

@@ -43,8 +43,8 @@ export function ServersPage(): JSX.Element {
           <p class="page-lead">
             OpenCode servers this notebook connects to. Health is checked every 10 seconds.{" "}
             {servers.user()
-              ? `Your list is kept by the notebook for ${servers.user()} and follows you to any browser.`
-              : "Your list is kept by the notebook and follows you to any browser."}
+              ? `Saved by the notebook for ${servers.user()}, the same in every browser.`
+              : "Saved by the notebook, the same in every browser."}
           </p>
         </div>
         <Show when={servers.list().length > 0}>
@@ -56,7 +56,7 @@ export function ServersPage(): JSX.Element {
         {(found) => (
           <div class="notice warning sync-problem" role="alert">
             <span>{found().message}</span>
-            <Show when={found().kind === "load"}>
+            <Show when={found().copy}>
               <button
                 type="button"
                 class="button small"
