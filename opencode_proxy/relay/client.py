@@ -10,16 +10,17 @@ it returns (see :mod:`..policy.addresses`), and the connection goes to exactly t
 addresses; IP-literal targets, for which aiohttp asks no resolver, are judged here before
 any connection is made.
 
-One thing aiohttp leaves open is added by hand, in :class:`_AnswerGuard`: an answer the
+One thing aiohttp leaves open is added by hand, in :class:`AnswerGuard`: an answer the
 proxy did not ask for (bytes a target sends on a pooled connection while it is idle) would
 be queued and handed to the next request on that connection as its own answer; the
-guard closes such a connection instead.
+guard closes such a connection instead. The same protocol lets an event stream's
+:class:`~.event_tap.EventTap` take each piece of the body as soon as it is parsed.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -30,6 +31,9 @@ from yarl import URL
 from ..policy.addresses import GuardedResolver, default_resolver
 from ..policy.gate import TargetPolicy
 from ..target.parse import Target
+
+if TYPE_CHECKING:
+    from .event_tap import EventTap
 
 KIB = 1024
 # Limits on a target's answer head. aiohttp counts a header's name and value together
@@ -54,10 +58,12 @@ class _AsChosen(aiohttp.ClientRequest):
         pass
 
 
-class _AnswerGuard(ResponseHandler):
-    """aiohttp's client protocol, refusing answers to requests it never sent."""
+class AnswerGuard(ResponseHandler):
+    """aiohttp's client protocol, refusing answers to requests it never sent, and
+    calling an event stream's tap after each piece of data it parsed."""
 
     _asked = False
+    tap: EventTap | None = None
 
     def set_response_params(self, **params: Any) -> None:
         # Called for each request sent on the connection: an answer may now come.
@@ -84,6 +90,13 @@ class _AnswerGuard(ResponseHandler):
             self._unasked()
             return
         super().data_received(data)
+        if self.tap is not None:
+            self.tap.forward()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        super().connection_lost(exc)
+        if self.tap is not None:
+            self.tap.forward()
 
     def _unasked(self) -> None:
         self._should_close = True
@@ -92,11 +105,11 @@ class _AnswerGuard(ResponseHandler):
 
 
 class _Connector(aiohttp.TCPConnector):
-    """aiohttp's connector with :class:`_AnswerGuard` as its protocol."""
+    """aiohttp's connector with :class:`AnswerGuard` as its protocol."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self._factory = functools.partial(_AnswerGuard, loop=self._loop)  # type: ignore[assignment]
+        self._factory = functools.partial(AnswerGuard, loop=self._loop)  # type: ignore[assignment]
 
 
 class Upstream:

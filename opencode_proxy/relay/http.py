@@ -25,6 +25,7 @@ from ..edge.middleware import ANSWERING
 from ..logs import ACCESS
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
+from .event_tap import Ended, EventTap
 from .failures import UPSTREAM_ERRORS, upstream_failure
 from .headers import REDIRECT_HEADER, browser_headers
 
@@ -252,8 +253,17 @@ class HttpRelay:
             response.headers["Cache-Control"] = "no-cache"
             response.headers["X-Accel-Buffering"] = "no"
             request[ANSWERING] = True
+            chunked = request.version >= aiohttp.HttpVersion11
+            if chunked:
+                # Framed by the tap itself, so the writer must agree that it is chunked.
+                response.enable_chunked_encoding()
             await response.prepare(request)
-            ended = await _copy_body(upstream, response, exchange, self.activity.output)
+            if chunked:
+                # Headers now, not with the first event: the browser's EventSource opens.
+                request.writer.send_headers()
+                ended = await self._tap(upstream, request, exchange)
+            else:
+                ended = await _copy_body(upstream, response, exchange, self.activity.output)
             if stream.closing:
                 exchange.outcome = "shutdown"
                 ended = True
@@ -273,6 +283,21 @@ class HttpRelay:
         else:
             _abort(request)
         return response
+
+    async def _tap(
+        self, upstream: aiohttp.ClientResponse, request: web.Request, exchange: Exchange
+    ) -> bool:
+        """Relay an event stream through an :class:`EventTap`; True when it ended normally."""
+        tap = EventTap(upstream, request, self.activity.output)
+        try:
+            ended = await tap.run()
+        finally:
+            exchange.bytes_out += tap.bytes_out
+        if ended is Ended.EOF:
+            return True
+        if exchange.outcome == "ok":
+            exchange.outcome = ended.value
+        return False
 
 
 def _redirect(upstream: aiohttp.ClientResponse, where: str) -> UpstreamRedirect:

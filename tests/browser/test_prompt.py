@@ -494,6 +494,45 @@ def test_follow_ups_queue_and_send_now(
     assert all(user["time"]["created"] < slow_done for user in users[4:]), timeline
 
 
+def test_queued_follow_ups_survive_a_reload(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """A follow-up queued before a reload is still queued after it and goes once, when
+    the turn ends; another tab does not see (and so cannot send) this tab's queue."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    send(page, "First, slowly and at length [markdown] [slow]")  # about 20 s
+    expect(badge(page)).to_have_attribute("aria-label", "Session busy")
+    send(page, "Queued before the reload")
+    queue = page.get_by_role("list", name="Queued follow-ups")
+    expect(queue.get_by_role("listitem")).to_have_count(1)
+    page.reload()
+    expect(badge(page)).to_have_attribute("aria-label", "Session busy", timeout=15_000)
+    try:
+        expect(queue.get_by_role("listitem")).to_have_count(1)
+    except AssertionError as missing:
+        kept = page.evaluate("JSON.stringify(Object.keys(sessionStorage))")
+        sent = user_texts(sandbox, session_id)
+        raise AssertionError(f"queue gone after reload: kept {kept}, sent {sent}") from missing
+    expect(queue.get_by_role("listitem").first).to_contain_text("Queued before the reload")
+    screenshot(page, "prompt-queue-after-reload")
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_role("status", name=re.compile("^Session (busy|idle)$"))).to_be_visible()
+    expect(other.get_by_role("list", name="Queued follow-ups")).to_have_count(0)
+    other.close()
+    wait_until(page, lambda: len(user_texts(sandbox, session_id)) >= 2, timeout=60)
+    expect(badge(page)).to_have_attribute("aria-label", "Session idle", timeout=20_000)
+    expect(queue).to_have_count(0)
+    page.reload()
+    expect(badge(page)).to_have_attribute("aria-label", "Session idle", timeout=15_000)
+    page.wait_for_timeout(1000)  # nothing left to send after this reload either
+    assert user_texts(sandbox, session_id) == [
+        "First, slowly and at length [markdown] [slow]",
+        "Queued before the reload",
+    ]
+
+
 def test_history_drafts_and_tab(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
     """Up at the start walks back through sent prompts, Down forward to the draft; each
     session's draft survives a reload; Tab in an empty box cycles the agent (the server

@@ -12,8 +12,7 @@
  * `POST /shell`); compact, share and export for the slash commands. What is sent while
  * the agent works is queued and goes, in order, when the session is idle again (unless
  * sent at once: OpenCode then hands it to the running turn). The queue outlives the
- * page (kept per server and session while the app runs), not a reload: attachments can
- * be megabytes.
+ * page and a reload of the tab (per server and session, see `lib/prompt/queue-store.ts`).
  */
 
 import {
@@ -42,6 +41,7 @@ import {
 import { parseCommand } from "../lib/prompt/commands";
 import { exportFileName, exportMarkdown } from "../lib/session-export";
 import { promptParts, type PromptInput } from "../lib/prompt/parts";
+import { loadQueue, saveQueue, type QueuedPrompt } from "../lib/prompt/queue-store";
 import { redoStep, undoTarget } from "../lib/revert";
 import { parseTodos, sameTodos } from "../lib/todos";
 import {
@@ -57,12 +57,6 @@ import { useModels } from "./models";
 import { usePromptData } from "./prompt";
 import { useSessions } from "./sessions";
 
-/** A follow-up waiting for the agent to finish. */
-export interface QueuedPrompt {
-  id: string;
-  input: PromptInput;
-}
-
 /** A shell or server command that has not failed within this long is running. */
 const STARTED_MS = 1500;
 /** How long a sent prompt counts as working without the server saying so. */
@@ -70,6 +64,19 @@ const STARTING_MS = 8000;
 /** Queued follow-ups per server and session, for as long as the app runs. */
 const queues = new Map<string, QueuedPrompt[]>();
 let queuedCount = 0;
+/** The page is being left (reload, close): the queue must not start sending then, while
+ * the event stream's teardown can make a busy session look idle. */
+let leaving = false;
+window.addEventListener("pagehide", () => (leaving = true));
+window.addEventListener("pageshow", () => (leaving = false));
+/** This tab's storage for the queues (none in a sandboxed frame that forbids it). */
+function tabStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Chat {
   sessionID: string;
@@ -346,18 +353,28 @@ export function createChat(sessionID: string): Chat {
   // ---- the queue ----
   const queueKey = () => `${connection()?.client.target ?? ""}\n${sessionID}`;
   const [queued, setQueuedSignal] = createSignal<QueuedPrompt[]>(
-    untrack(() => queues.get(queueKey()) ?? []),
+    untrack(() => queues.get(queueKey()) ?? loadQueue(tabStorage(), queueKey())),
   );
   const [queuePaused, setQueuePaused] = createSignal(false);
+  createEffect(() => {
+    // After a reload the connection comes after the chat: take up the kept queue then.
+    const key = queueKey();
+    untrack(() => {
+      if (queued().length > 0) return;
+      const kept = queues.get(key) ?? loadQueue(tabStorage(), key);
+      if (kept.length > 0) setQueuedSignal(kept);
+    });
+  });
   const setQueued = (next: QueuedPrompt[]) => {
     setQueuedSignal(next);
     if (next.length > 0) queues.set(queueKey(), next);
     else queues.delete(queueKey());
+    saveQueue(tabStorage(), queueKey(), next);
   };
   let dispatching = false;
   const runNext = async () => {
     const [next, ...rest] = queued();
-    if (dispatching || !next) return;
+    if (dispatching || !next || leaving) return;
     dispatching = true;
     setQueued(rest);
     try {
@@ -397,7 +414,9 @@ export function createChat(sessionID: string): Chat {
     send: dispatch,
     async submit(input) {
       if (working() || queued().length > 0 || inFlight > 0) {
-        setQueued([...queued(), { id: `queued-${++queuedCount}`, input }]);
+        // Unique across reloads too: the queue may hold items from before one.
+        const id = `queued-${Date.now().toString(36)}-${++queuedCount}`;
+        setQueued([...queued(), { id, input }]);
         return "queued";
       }
       await dispatch(input);

@@ -175,9 +175,22 @@ export function ChatView(props: {
   let scroller: HTMLDivElement | undefined;
   let content: HTMLDivElement | undefined;
   const [stick, setStick] = createSignal(true);
+  // Where the view was after the last scroll we saw or made. Only a move up from there
+  // is the user leaving the end: a scroll event can also arrive after the content grew
+  // and before the resize observer follows it, and must not stop the following.
+  let lastTop = 0;
 
   const toBottom = () => {
-    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    if (!scroller) return;
+    scroller.scrollTop = scroller.scrollHeight;
+    lastTop = scroller.scrollTop;
+  };
+  const onScroll = () => {
+    if (!scroller) return;
+    const top = scroller.scrollTop;
+    if (atBottom(scroller)) setStick(true);
+    else if (top < lastTop - 1) setStick(false);
+    lastTop = top;
   };
   onMount(() => {
     if (!scroller || !content) return;
@@ -298,13 +311,7 @@ export function ChatView(props: {
           </p>
         </Show>
 
-        <div
-          class="chat-scroll"
-          ref={scroller}
-          onScroll={() => {
-            if (scroller) setStick(atBottom(scroller));
-          }}
-        >
+        <div class="chat-scroll" ref={scroller} onScroll={onScroll}>
           <div class="chat-content" ref={content}>
             <Show when={chat.problem()}>
               {(found) => (

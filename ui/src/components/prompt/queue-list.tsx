@@ -6,7 +6,7 @@
  */
 
 import { For, Show, type JSX } from "solid-js";
-import type { QueuedPrompt } from "../../context/chat";
+import type { QueuedPrompt } from "../../lib/prompt/queue-store";
 import { oneLine } from "../../lib/format";
 import { CloseIcon, PencilIcon, SendIcon } from "../icons";
 import { ClockIcon } from "./prompt-icons";

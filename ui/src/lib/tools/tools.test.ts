@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ToolState } from "../api/types";
-import { todoProgress, todoSummary } from "./todos";
+import type { ToolState } from "../../api/types";
+import { todoProgress, todoSummary } from "../todos";
 import {
   askedQuestions,
   bashOutput,
@@ -31,7 +31,7 @@ import {
   toolFamily,
   valueRows,
   type PartRef,
-} from "./tools";
+} from ".";
 
 const ROOT = "/tmp/opencode-x/project";
 const TIME = { start: 1000, end: 1250 };
