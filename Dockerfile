@@ -1,6 +1,7 @@
 # The production image: the web UI built in a Node stage, the service in a slim Python
 # stage, running as jovyan (uid 1000) on port 8888 under $NB_PREFIX, as Kubeflow expects.
-# Nothing is written at run time, so a read-only root filesystem works.
+# At run time only the state directory is written, $HOME/.local/share/opencode-proxy (the
+# notebook's home volume in Kubeflow), so a read-only root filesystem works.
 
 FROM node:20-bookworm-slim AS ui
 WORKDIR /src/ui

@@ -162,6 +162,9 @@ class OursPeer(Peer):
         argv = [python(), "-m", "opencode_proxy", "--host", "127.0.0.1", "--port", str(self.port)]
         argv += ["--prefix", PREFIX, "--rate-limit", "0", "--max-streams", "0"]
         argv += ["--log-level", "warning", "--workers", str(self.workers)]
+        # Its state database in the run's work directory, as a notebook's would be on its
+        # volume: the workers share it, and the user's own state is never touched.
+        argv += ["--state-dir", str(self.work / "state")]
         for upstream in self.upstreams.values():
             argv += ["--allow", f"127.0.0.1:{upstream.port}"]
         self.proc = self.supervisor.start(

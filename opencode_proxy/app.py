@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Callable, Mapping
 
+import structlog
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
 from .edge.middleware import request_middleware
 from .edge.ops import OpsRoutes
 from .edge.service_api import ServiceApi
+from .edge.state_api import StateApi
 from .edge.static import UiFiles
 from .logs import FLUSH_INTERVAL, LINES
 from .proxy import Proxy
@@ -19,8 +22,11 @@ from .relay.route import ProxyRoute
 from .serve.http_server import server_arguments
 from .settings import Settings
 from .target.discovery import ApiAccess, Discovery
+from .target.vault import POLL_INTERVAL
 
-# How often credentials unused past their idle timeout are forgotten.
+log = structlog.get_logger("opencode_proxy")
+
+# How often passwords unused past their idle timeout are deleted.
 PURGE_INTERVAL = 60.0
 # The one key under which the application keeps anything: its Proxy, for the process
 # supervisor and for tests. Handlers are given what they need when the routes are made.
@@ -40,8 +46,12 @@ def create_app(
         handler_args=server_arguments(),
     )
     app[PROXY] = proxy
+    # First in, so the last out: everything below may use the database until it stops.
+    app.cleanup_ctx.append(_database(proxy))
     app.cleanup_ctx.append(_upstream(proxy))
     app.cleanup_ctx.append(_every(PURGE_INTERVAL, proxy.vault.purge))
+    app.cleanup_ctx.append(_every(POLL_INTERVAL, proxy.vault.watch, at_end=False))
+    app.on_response_prepare.append(proxy.vault.on_response_prepare)
     app.cleanup_ctx.append(_every(FLUSH_INTERVAL, LINES.flush))
     app.cleanup_ctx.append(_discovery(proxy))
     app.on_shutdown.append(proxy.on_shutdown)
@@ -58,6 +68,7 @@ def _add_routes(router: web.UrlDispatcher, proxy: Proxy) -> None:
     prefix = proxy.settings.prefix
     ops = OpsRoutes(proxy)
     service = ServiceApi(proxy)
+    state = StateApi(proxy)
     ui = UiFiles(proxy.settings.ui_dir, prefix)
     if prefix:
         router.add_get(prefix, ui.to_prefix, allow_head=True)
@@ -71,9 +82,25 @@ def _add_routes(router: web.UrlDispatcher, proxy: Proxy) -> None:
     credentials.add_route("GET", service.list_credentials)
     credentials.add_route("POST", service.store_credentials)
     credentials.add_route("DELETE", service.forget_credentials)
+    router.add_get(prefix + "/api/state", state.get)
+    servers = router.add_resource(prefix + "/api/state/servers")
+    servers.add_route("POST", state.add_server)
+    servers.add_route("DELETE", state.remove_server)
+    router.add_put(prefix + "/api/state/default", state.set_default)
+    router.add_patch(prefix + "/api/state/preferences", state.update_preferences)
+    router.add_post(prefix + "/api/state/import", state.import_list)
     router.add_route("*", prefix + "/api/proxy/{path:.*}", ProxyRoute(proxy).handle)
     router.add_get(prefix + "/", ui.index)
     router.add_get(prefix + "/{path:.+}", ui.file)
+
+
+def _database(proxy: Proxy) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        await proxy.database.open()
+        yield
+        await proxy.database.close()
+
+    return context
 
 
 def _upstream(proxy: Proxy) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -104,21 +131,31 @@ def _discovery(proxy: Proxy) -> Callable[[web.Application], AsyncIterator[None]]
 
 
 def _every(
-    seconds: float, action: Callable[[], object]
+    seconds: float, action: Callable[[], object], *, at_end: bool = True
 ) -> Callable[[web.Application], AsyncIterator[None]]:
-    """A cleanup context that runs ``action`` every ``seconds``, and once more at the end."""
+    """A cleanup context that runs ``action`` (a function or a coroutine function) every
+    ``seconds``, and once more at the end unless told not to; a failure is logged."""
+
+    async def once() -> None:
+        try:
+            result = action()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception("periodic.failed", action=getattr(action, "__qualname__", "?"))
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         async def repeat() -> None:
             while True:
                 await asyncio.sleep(seconds)
-                action()
+                await once()
 
         task = asyncio.ensure_future(repeat())
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        action()
+        if at_end:
+            await once()
 
     return context

@@ -3,9 +3,9 @@
 Handlers are bound to the parts they use when the application is made (see
 :mod:`.app`); nothing is looked up per request. The parts, in the order a proxied
 request meets them: the gate (origin, rate, target policy), the catalog and the vault
-(the operator's servers, the passwords), the header rules and the upstream client, and
-beside them the metrics, the user's activity, the open streams and their caps, and the
-drain that a shutdown waits on.
+(the operator's servers, the passwords sealed in the state database), the header rules
+and the upstream client, and beside them the metrics, the user's activity, the open
+streams and their caps, and the drain that a shutdown waits on.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .relay.headers import HeaderRules
 from .relay.streams import StreamRegistry
 from .serve.drain import Drain
 from .settings import Settings
+from .state.database import Database
 from .target.catalog import Catalog, load_servers_file, parse_server_option
 from .target.vault import CredentialVault
 
@@ -42,6 +43,7 @@ class Proxy:
     origins: OriginCheck
     gate: Gate
     catalog: Catalog
+    database: Database
     vault: CredentialVault
     header_rules: HeaderRules
     upstream: Upstream
@@ -72,6 +74,9 @@ class Proxy:
             )
         catalog = Catalog(servers, targets)
         metrics = Metrics()
+        database = Database(
+            settings.state_dir, fallback=settings.state_on_error == "memory", metrics=metrics
+        )
         return cls(
             settings=settings,
             targets=targets,
@@ -83,8 +88,13 @@ class Proxy:
                 settings.client_id_header,
             ),
             catalog=catalog,
+            database=database,
             vault=CredentialVault(
-                settings.credential_idle_timeout, managed=catalog.managed_credentials()
+                database,
+                settings.credential_idle_timeout,
+                user_header=settings.client_id_header,
+                cookie_path=settings.prefix + "/",
+                managed=catalog.managed_credentials(),
             ),
             header_rules=HeaderRules(settings.client_id_header, settings.proxy_base.rstrip("/")),
             upstream=Upstream(targets, settings.connect_timeout, resolver),

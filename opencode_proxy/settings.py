@@ -68,6 +68,27 @@ def _stderr_is_terminal(_: Mapping[str, str]) -> str:
     return "console" if sys.stderr.isatty() else "json"
 
 
+def parse_state_dir(text: str) -> Path | None:
+    """A state directory as the command line gives it: ``''`` or ``none`` for memory."""
+    value = text.strip()
+    if value.lower() in ("", "none"):
+        return None
+    return Path(value).expanduser()
+
+
+def default_state_dir(environ: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/opencode-proxy``, else ``$HOME/.local/share/opencode-proxy``.
+
+    In Kubeflow ``$HOME`` is the notebook's persistent volume; the root filesystem is
+    read-only.
+    """
+    data_home = environ.get("XDG_DATA_HOME")
+    if data_home and Path(data_home).is_absolute():
+        return Path(data_home) / "opencode-proxy"
+    home = environ.get("HOME")
+    return (Path(home) if home else Path.home()) / ".local" / "share" / "opencode-proxy"
+
+
 @dataclass(frozen=True)
 class Option:
     """How the command line offers one setting."""
@@ -188,9 +209,29 @@ class Settings:
         metavar="SIZE",
     )
     credential_idle_timeout: float = setting(
-        8 * 3600.0,
-        "seconds after which unused stored credentials are forgotten",
+        30 * 24 * 3600.0,
+        "seconds after which passwords a browser stored, and the cookie holding their key, "
+        "are forgotten when unused; every use renews them",
         metavar="SECONDS",
+    )
+
+    # What the proxy keeps
+    state_dir: Path | None = setting(
+        None,
+        "directory of the proxy's database: each user's servers, default server and "
+        "preferences, and the passwords browsers stored, sealed with a key only the "
+        "browser's cookie holds; '' or 'none' keeps all of it in memory until the proxy stops",
+        parse=parse_state_dir,
+        metavar="DIR",
+        from_environment=default_state_dir,
+        shown_default="$XDG_DATA_HOME/opencode-proxy, else $HOME/.local/share/opencode-proxy",
+    )
+    state_on_error: Literal["fail", "memory"] = setting(
+        "fail",
+        "when the state directory cannot be used (unwritable, corrupt, from a newer "
+        "version): 'fail' stops start-up with the reason, 'memory' warns and keeps state "
+        "in memory until the proxy stops",
+        choices=("fail", "memory"),
     )
 
     # Limits per client
@@ -284,8 +325,10 @@ class Settings:
             raise SettingsError("workers must be at least 1")
         if self.log_format not in ("json", "console"):
             raise SettingsError("log-format must be 'json' or 'console'")
-        if self.credential_idle_timeout <= 0:
-            raise SettingsError("credential-idle-timeout must be positive")
+        if self.credential_idle_timeout < 60:
+            raise SettingsError("credential-idle-timeout must be at least 60 seconds")
+        if self.state_on_error not in ("fail", "memory"):
+            raise SettingsError("state-on-error must be 'fail' or 'memory'")
         if self.rate_limit < 0 or self.rate_burst < 1:
             raise SettingsError("rate-limit must not be negative and rate-burst at least 1")
         if self.max_streams < 0 or self.max_body_size < 0:

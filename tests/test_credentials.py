@@ -12,8 +12,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from structlog.testing import capture_logs
 
-from opencode_proxy.target.parse import parse_target
-from opencode_proxy.target.vault import COOKIE, CredentialVault, basic_authorization
+from opencode_proxy.app import proxy_of
+from opencode_proxy.target.vault import COOKIE, basic_authorization
 from tests.conftest import PREFIX
 from tests.support.fake_upstream import Seen, create_upstream
 from tests.support.opencode import PASSWORD
@@ -262,20 +262,34 @@ class TestManagedServers:
 
 
 class TestIdleExpiry:
-    def test_forgotten_after_idle_timeout(self) -> None:
+    async def test_forgotten_after_idle_timeout(
+        self, make_proxy: Callable[..., Awaitable[TestServer]], upstream: TestServer
+    ) -> None:
         """Credentials unused for longer than the idle timeout are gone; use keeps them alive."""
-        now = [0.0]
-        vault = CredentialVault(idle_timeout=100, clock=lambda: now[0])
-        target = parse_target("http://a.svc.cluster.local:4096")
-        session = vault.new_session()
-        vault.store(session, target, "u", "p")
-        now[0] = 90
-        assert vault.authorization(session, target) is not None
-        now[0] = 180
-        assert vault.authorization(session, target) is not None
-        now[0] = 281
-        assert vault.authorization(session, target) is None
-        assert vault.listing(session) == []
+        proxy = await make_proxy(credential_idle_timeout=100)
+        vault = proxy_of(proxy.app).vault
+        now = [1000.0]
+        vault.clock = lambda: now[0]
+        target = f"http://127.0.0.1:{upstream.port}"
+        who = f"http://127.0.0.1:{proxy.port}{PREFIX}/api/proxy/who"
+
+        async def authorized(browser: aiohttp.ClientSession) -> bool:
+            async with browser.get(who, headers={"X-Target-Server": target}) as response:
+                return "authorization" in (await response.json())["headers"]
+
+        async with browser_session() as browser:
+            await store(browser, proxy, target)
+            now[0] = 1090
+            assert await authorized(browser)
+            now[0] = 1180
+            assert await authorized(browser)
+            now[0] = 1281
+            assert not await authorized(browser)
+            async with browser.get(
+                f"http://127.0.0.1:{proxy.port}{PREFIX}/api/credentials"
+            ) as response:
+                assert (await response.json())["credentials"] == []
+            assert await vault.purge() == 1
 
 
 @pytest.mark.opencode

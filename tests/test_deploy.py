@@ -122,3 +122,22 @@ def test_sandbox_service_network_policy_and_servers_file_agree(tmp_path: Path) -
     mounts = {m["mountPath"] for m in container["volumeMounts"]}
     assert env_of(container)["OPENCODE_PROXY_SERVERS_FILE"] in mounts
     assert "/etc/opencode-proxy/secrets" in mounts
+
+
+def test_state_lives_on_the_home_volume() -> None:
+    """The proxy's state directory is on a mounted persistent volume (the root filesystem is
+    read-only), and that volume is the claim the kustomization makes."""
+    notebook = one("Notebook")
+    pod = notebook["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    state_dir = Path(env_of(container)["OPENCODE_PROXY_STATE_DIR"])
+    mounts = [m for m in container["volumeMounts"] if state_dir.is_relative_to(m["mountPath"])]
+    assert len(mounts) == 1, "the state directory must be on exactly one mounted volume"
+    assert not mounts[0].get("readOnly", False)
+    volume = next(v for v in pod["volumes"] if v["name"] == mounts[0]["name"])
+    claim = one("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
+    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    # Where the image's HOME puts the default too, so the variable only says it aloud.
+    dockerfile = (DEPLOY.parent / "Dockerfile").read_text()
+    assert "HOME=/home/jovyan" in dockerfile
+    assert state_dir == Path("/home/jovyan/.local/share/opencode-proxy")

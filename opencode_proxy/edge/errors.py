@@ -67,6 +67,31 @@ class BadPath(BadRequest):
     default_message = "The path to forward is malformed."
 
 
+class TooManyServers(BadRequest):
+    code = "too_many_servers"
+    default_message = "A user may keep at most 200 servers: remove some first."
+
+
+class ValueTooLong(BadRequest):
+    code = "value_too_long"
+    default_message = "A value is longer than this service keeps."
+
+
+class UnknownServer(BadRequest):
+    code = "unknown_server"
+    default_message = "That server is neither one of yours nor one the operator offers."
+
+
+class UnknownPreference(BadRequest):
+    code = "unknown_preference"
+    default_message = "Only the preferences model, agent and variant are kept."
+
+
+class BadUser(BadRequest):
+    code = "bad_user"
+    default_message = "The user name the ingress sent is too long to keep state for."
+
+
 class WrongCredentials(ProxyError):
     status = 401
     code = "wrong_credentials"
@@ -129,6 +154,14 @@ class ShuttingDown(ProxyError):
     default_message = (
         "The notebook service is shutting down and could not finish this request: retry."
     )
+
+
+class StateUnavailable(ProxyError):
+    """The proxy's database failed or is not open; nothing was stored."""
+
+    status = 503
+    code = "state_unavailable"
+    default_message = "The proxy's database could not be used just now, so nothing was kept: retry."
 
 
 class NotFound(ProxyError):

@@ -11,10 +11,11 @@ import bisect
 import collections
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+_STATE_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5)
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 # Error codes that mean the target failed, as opposed to the policy refusing the request.
 UPSTREAM_FAILURES = frozenset(
@@ -60,6 +61,32 @@ class Metrics:
             "opencode_proxy_upstream_errors",
             "Failures reaching or reading from a target, by kind.",
             ["kind"],
+            registry=self.registry,
+        )
+
+        # The state database: touched by the UI's api/state, stored passwords and a
+        # proxied request with the session cookie whose credentials are not cached.
+        self.state_open = Gauge(
+            "opencode_proxy_state_open",
+            "1 while the state database is open (readiness waits for it).",
+            registry=self.registry,
+        )
+        self.state_size = Gauge(
+            "opencode_proxy_state_size_bytes",
+            "Bytes the state database and its write-ahead log take on disk (0 in memory).",
+            registry=self.registry,
+        )
+        self.state_latency = Histogram(
+            "opencode_proxy_state_query_seconds",
+            "Time a state database operation took, from the event loop's view, by operation.",
+            ["operation"],
+            buckets=_STATE_BUCKETS,
+            registry=self.registry,
+        )
+        self.state_errors = Counter(
+            "opencode_proxy_state_query_errors",
+            "State database operations that failed in SQLite, by operation.",
+            ["operation"],
             registry=self.registry,
         )
 

@@ -26,15 +26,18 @@ class OpsRoutes:
         self.activity = proxy.activity
         self.streams = proxy.streams
         self.drain = proxy.drain
+        self.database = proxy.database
 
     async def healthz(self, request: web.Request) -> web.StreamResponse:
         """``GET healthz``: the process serves requests; touches no upstream."""
         return web.json_response({"status": "ok"}, headers=_NO_STORE)
 
     async def readyz(self, request: web.Request) -> web.StreamResponse:
-        """``GET readyz``: serving and not draining for a shutdown."""
+        """``GET readyz``: serving, the state database open, and not draining for a shutdown."""
         if self.drain.draining:
             return web.json_response({"status": "draining"}, status=503, headers=_NO_STORE)
+        if not self.database.is_open:
+            return web.json_response({"status": "state_unavailable"}, status=503, headers=_NO_STORE)
         return web.json_response({"status": "ready"}, headers=_NO_STORE)
 
     async def metrics_page(self, request: web.Request) -> web.StreamResponse:

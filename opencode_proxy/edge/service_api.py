@@ -3,14 +3,14 @@
 - ``GET api/config``: the prefix, the patterns, the operator's servers (no secrets);
 - ``GET api/check?target=``: whether the policy lets a target be reached, judged by the
   very code that judges proxied requests (the UI keeps no copy of the rules);
-- ``api/credentials``: store (optionally verified), list and forget passwords.
+- ``api/credentials``: store (optionally verified), list and forget passwords (sealed in
+  the state database, their key in the browser's cookie: see :mod:`..target.vault`).
 
 State-changing requests (``POST``, ``DELETE``) must come from the UI's own origin.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -20,7 +20,8 @@ from .. import __version__
 from ..relay.failures import UPSTREAM_ERRORS, upstream_failure
 from ..settings import PROXY_PATH
 from ..target.parse import Target, parse_target, upstream_url
-from ..target.vault import DEFAULT_USERNAME, basic_authorization, session_of, set_session_cookie
+from ..target.vault import DEFAULT_USERNAME, basic_authorization
+from .bodies import read_json_object
 from .errors import BadRequest, MissingTarget, UpstreamError, WrongCredentials
 
 if TYPE_CHECKING:
@@ -78,16 +79,9 @@ class ServiceApi:
     async def store_credentials(self, request: web.Request) -> web.StreamResponse:
         """``POST api/credentials``: keep a username and password for a target."""
         self.origins.check(request)
-        if (request.content_length or 0) > MAX_CREDENTIALS_BODY:
-            raise BadRequest("The credentials body is too large.")
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest(
-                'Send JSON: {"target": ..., "username": ..., "password": ...}.'
-            ) from None
-        if not isinstance(body, dict):
-            raise BadRequest("Send a JSON object with target, username and password.")
+        body = await read_json_object(
+            request, MAX_CREDENTIALS_BODY, '{"target": ..., "username": ..., "password": ...}'
+        )
         target = self._judged(body.get("target"))
         username = body.get("username") or DEFAULT_USERNAME
         password = body.get("password")
@@ -97,15 +91,11 @@ class ServiceApi:
             raise BadRequest("The password must be non-empty text of at most 4096 characters.")
         if body.get("verify") is True:
             await self._verify(target, basic_authorization(username, password))
-        session_id = session_of(request)
-        fresh = not self.vault.has_session(session_id)
-        if session_id is None or fresh:
-            session_id = self.vault.new_session()
-        self.vault.store(session_id, target, username, password)
-        response = web.json_response({"target": target.url, "username": username})
-        if fresh:
-            secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
-            set_session_cookie(response, session_id, self.settings.prefix + "/", secure)
+        secret = await self.vault.store(request, target, username, password)
+        response = web.json_response(
+            {"target": target.url, "username": username}, headers=_NO_STORE
+        )
+        self.vault.give_cookie(request, secret)
         return response
 
     async def _verify(self, target: Target, authorization: str) -> None:
@@ -131,13 +121,16 @@ class ServiceApi:
 
     async def list_credentials(self, request: web.Request) -> web.StreamResponse:
         """``GET api/credentials``: which targets have credentials in this browser session."""
-        listing = self.vault.listing(session_of(request))
+        listing = await self.vault.listing(request)
         return web.json_response({"credentials": listing}, headers=_NO_STORE)
 
     async def forget_credentials(self, request: web.Request) -> web.StreamResponse:
-        """``DELETE api/credentials[?target=]``: forget one target's credentials, or all."""
+        """``DELETE api/credentials[?target=]``: forget one target's credentials, or all of
+        this browser's together with its cookie."""
         self.origins.check(request)
         raw = request.query.get("target")
         target = parse_target(raw) if raw is not None else None
-        self.vault.forget(session_of(request), target)
-        return web.Response(status=204)
+        response = web.Response(status=204, headers=_NO_STORE)
+        if await self.vault.forget(request, target):
+            self.vault.delete_cookie(request)
+        return response

@@ -141,7 +141,7 @@ class HttpRelay:
         if limit and length is not None and length > limit:
             raise BodyTooLarge.over(limit)
         headers = self.rules.upstream(
-            request, target, request_id, self.vault.authorization_for(request, target)
+            request, target, request_id, await self.vault.authorization_for(request, target)
         )
         data: bytes | AsyncIterator[bytes] | None = None
         if request.body_exists:

@@ -82,7 +82,7 @@ class WebsocketRelay:
         target = admission.target
         url = upstream_url(target, tail, query, websocket=True)
         headers = self.rules.upstream(
-            request, target, request_id, self.vault.authorization_for(request, target)
+            request, target, request_id, await self.vault.authorization_for(request, target)
         )
         try:
             upstream = await self.upstream.ws_connect(

@@ -15,6 +15,7 @@ from aiohttp import web
 from ..app import create_app, proxy_of
 from ..logs import configure_logging
 from ..settings import Settings, SettingsError
+from ..state.database import StateError
 from .http_server import serve
 
 log = structlog.get_logger("opencode_proxy.server")
@@ -31,6 +32,13 @@ def run(settings: Settings) -> None:
     except SettingsError as exc:
         log.error("settings.invalid", message=str(exc))
         sys.exit(2)
+    database = proxy_of(app).database
+    try:
+        # Before forking: each worker opens its own connection, this one is closed.
+        database.prepare()
+    except StateError as exc:
+        log.error("state.unusable", path=str(database.path), message=str(exc))
+        sys.exit(1)
     if settings.workers == 1:
         _serve(app, settings, reuse_port=False)
         return
@@ -84,15 +92,16 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 def _supervise(app: web.Application, settings: Settings) -> None:
     """Fork one process per worker, all listening on the port with SO_REUSEPORT."""
-    log.warning(
-        "server.workers",
-        workers=settings.workers,
-        message=(
-            "Each worker keeps its own stored passwords and metrics: a password a user "
-            "types may be missing in another worker. Give passwords in a servers file, "
-            "or run one worker."
-        ),
-    )
+    if not proxy_of(app).database.persistent:
+        log.warning(
+            "server.workers",
+            workers=settings.workers,
+            message=(
+                "The state is in memory (--state-dir ''), so each worker keeps its own: "
+                "a password or server a user adds may be missing in another worker. Give "
+                "a --state-dir, or run one worker."
+            ),
+        )
     children: list[int] = []
     for _ in range(settings.workers):
         pid = os.fork()

@@ -4,7 +4,9 @@ chats: it asks before running bash, works in a git project, and sits behind a re
 tests can cut).
 
 One proxy and the servers live for the whole session; every test gets a fresh browser
-context, so its localStorage starts empty.
+context, so its localStorage starts empty, and a user of its own (the ingress's
+``kubeflow-userid`` header, ``fresh_user``), so the server list and choices the proxy
+keeps per user (``api/state``) start empty too.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import subprocess
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
@@ -34,6 +38,8 @@ UI_DIR = Path(os.environ.get("OPENCODE_PROXY_TEST_UI_DIR") or ROOT / "opencode_p
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct-horse-battery"
 STORAGE_KEY = "opencode-proxy.servers.v1"
+# The header a trusted ingress names the user with (the proxy's default --client-id-header).
+USER_HEADER = "kubeflow-userid"
 
 # The machine is shared and a fresh OpenCode server loads its plugins on first use:
 # conditions get 10 s by default (each still returns as soon as it holds).
@@ -261,11 +267,20 @@ class PageWatch:
             self.problems.append(f"request outside the prefix: {url}")
 
 
+def fresh_user(name: str = "") -> dict[str, str]:
+    """Headers naming a user no other test has (or ``name``), as the ingress would: for a
+    browser context's ``extra_http_headers``, so what the proxy keeps per user starts empty."""
+    return {USER_HEADER: name or f"browser-test-{uuid.uuid4().hex[:12]}"}
+
+
 @pytest.fixture
 def context(browser: Browser, sandbox: Sandbox) -> Iterator[BrowserContext]:
-    """A fresh browser context (empty storage, new cookies), light theme."""
+    """A fresh browser context (empty storage, new cookies, a user of its own), light theme."""
     context = browser.new_context(
-        base_url=sandbox.base, color_scheme="light", viewport={"width": 1200, "height": 760}
+        base_url=sandbox.base,
+        color_scheme="light",
+        viewport={"width": 1200, "height": 760},
+        extra_http_headers=fresh_user(),
     )
     context.set_default_timeout(10_000)
     yield context
@@ -302,6 +317,15 @@ def seed_servers(
         f" localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(data)});"
         " sessionStorage.setItem('seeded', '1'); } } catch (e) {}"
     )
+
+
+def user_state(page: Page) -> dict[str, Any]:
+    """``GET api/state`` as the page's user: the servers, default and preferences the proxy
+    keeps for them."""
+    state: dict[str, Any] = page.evaluate(
+        "fetch('api/state', {cache: 'no-store'}).then((response) => response.json())"
+    )
+    return state
 
 
 def server_row(page: Page, name: str) -> Locator:

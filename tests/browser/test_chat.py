@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from tests.browser.conftest import (
     PageWatch,
     Sandbox,
+    fresh_user,
     open_app,
     screenshot,
     seed_servers,
@@ -340,7 +341,10 @@ def test_errors_are_readable(context: BrowserContext, page: Page, sandbox: Sandb
 def test_dark_theme_chat(browser: Browser, sandbox: Sandbox) -> None:
     """The chat follows a dark system theme."""
     context = browser.new_context(
-        base_url=sandbox.base, color_scheme="dark", viewport={"width": 1200, "height": 760}
+        base_url=sandbox.base,
+        color_scheme="dark",
+        viewport={"width": 1200, "height": 760},
+        extra_http_headers=fresh_user(),
     )
     try:
         page = context.new_page()

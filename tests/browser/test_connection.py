@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     PageWatch,
     Sandbox,
     add_server,
+    fresh_user,
     open_app,
     screenshot,
     seed_servers,
@@ -186,7 +187,10 @@ def test_managed_servers_are_listed_but_not_editable(
 def test_dark_theme(browser: Browser, sandbox: Sandbox) -> None:
     """The app follows a dark system theme."""
     context = browser.new_context(
-        base_url=sandbox.base, color_scheme="dark", viewport={"width": 1200, "height": 760}
+        base_url=sandbox.base,
+        color_scheme="dark",
+        viewport={"width": 1200, "height": 760},
+        extra_http_headers=fresh_user(),
     )
     try:
         seed_servers(

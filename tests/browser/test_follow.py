@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PageWatch, Sandbox, screenshot
+from tests.browser.conftest import PageWatch, Sandbox, fresh_user, screenshot
 from tests.browser.test_chat import SESSION_URL, last_reply, open_chat, send
 from tests.support.opencode import FakeModel
 from tools.fake_model import MARKDOWN_REPLY
@@ -25,7 +25,12 @@ FROM_END = "el => el.scrollHeight - el.scrollTop - el.clientHeight"
 @pytest.fixture
 def phone(browser: Browser, sandbox: Sandbox) -> Iterator[tuple[BrowserContext, Page]]:
     """A 390 px wide page, failing on page errors and CSP violations."""
-    context = browser.new_context(base_url=sandbox.base, color_scheme="light", viewport=PHONE)
+    context = browser.new_context(
+        base_url=sandbox.base,
+        color_scheme="light",
+        viewport=PHONE,
+        extra_http_headers=fresh_user(),
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     watch = PageWatch(sandbox.proxy.base + "/")

@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import Sandbox, open_app, screenshot, seed_servers, wait_until
+from tests.browser.conftest import (
+    Sandbox,
+    open_app,
+    screenshot,
+    seed_servers,
+    user_state,
+    wait_until,
+)
 from tests.browser.test_chat import (
     badge,
     last_reply,
@@ -31,8 +38,6 @@ from tools.fake_model import REPLY
 from tools.opencode_server import OpenCodeServer
 
 pytestmark = pytest.mark.browser
-
-CHOICE_KEY = "opencode-proxy.model-choice.v1"
 
 
 def model_button(page: Page) -> Locator:
@@ -84,9 +89,10 @@ def last_user(sandbox: Sandbox, session_id: str) -> dict[str, Any]:
 
 
 def stored_choice(page: Page) -> dict[str, Any]:
-    """The remembered choices, server URL → choice."""
-    raw = page.evaluate(f"localStorage.getItem({json.dumps(CHOICE_KEY)})")
-    return json.loads(raw)["servers"] if raw else {}
+    """The remembered choices, as the proxy keeps them for the page's user: server URL →
+    choice."""
+    preferences: dict[str, Any] = user_state(page)["preferences"]
+    return preferences
 
 
 def test_default_is_named_and_a_searched_model_gets_the_next_prompt(
@@ -132,7 +138,13 @@ def test_default_is_named_and_a_searched_model_gets_the_next_prompt(
     second = send_and_wait(page, fake_model, "Second prompt")
     assert second["model"] == "fake-model-2"
     assert last_user(sandbox, session_id)["model"]["modelID"] == "fake-model-2"
-    assert [choice.get("model") for choice in stored_choice(page).values()] == ["fake/fake-model-2"]
+    wait_until(
+        page,
+        lambda: (
+            [choice.get("model") for choice in stored_choice(page).values()]
+            == ["fake/fake-model-2"]
+        ),
+    )
 
     page.reload()
     expect(model_button(page)).to_have_accessible_name("Model: Fake model two")
@@ -143,7 +155,7 @@ def test_default_is_named_and_a_searched_model_gets_the_next_prompt(
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     expect(model_button(page)).to_have_accessible_name("Model: Fake model (default)")
-    assert stored_choice(page) == {}
+    wait_until(page, lambda: stored_choice(page) == {})
     third = send_and_wait(page, fake_model, "Third prompt")
     # Named explicitly, so the session's last model (two) is not reused.
     assert third["model"] == "fake-model"
@@ -195,10 +207,8 @@ def test_variant_choice_and_keyboard_cycle_reach_the_model(
     low = send_and_wait(page, fake_model, "Think a little")
     assert low["reasoning_effort"] == "low"
     assert last_user(sandbox, session_id)["model"]["variant"] == "low"
-    # Remembered for that model, per server.
-    assert [choice.get("variants") for choice in stored_choice(page).values()] == [
-        {"fake/fake-model": "low"}
-    ]
+    # Remembered per server.
+    wait_until(page, lambda: list(stored_choice(page).values()) == [{"variant": "low"}])
 
 
 def test_agent_picker_and_shortcuts_switch_to_plan(
@@ -262,22 +272,19 @@ def test_a_remembered_choice_the_server_no_longer_has_is_dropped(
     session_id = new_session(page)
     agent_button(page).click()
     page.get_by_role("menu", name="Agents").get_by_role("menuitemradio", name="plan").click()
-    servers = stored_choice(page)
-    assert list(servers.values()) == [{"agent": "plan"}]
-    server = next(iter(servers))
-    stale = {
-        "version": 1,
-        "servers": {
-            server: {
-                "model": "fake/retired-model",
-                "agent": "retired-agent",
-                "variants": {"fake/fake-model": "extreme", "fake/retired-model": "high"},
-            }
-        },
-    }
-    page.evaluate(
-        f"localStorage.setItem({json.dumps(CHOICE_KEY)}, {json.dumps(json.dumps(stale))})"
+    wait_until(page, lambda: list(stored_choice(page).values()) == [{"agent": "plan"}])
+    server = next(iter(stored_choice(page)))
+    # Another browser chose what this server does not offer.
+    stale = {"model": "fake/retired-model", "agent": "retired-agent", "variant": "extreme"}
+    status = page.evaluate(
+        """([url, set]) => fetch('api/state/preferences', {
+            method: 'PATCH',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({url, set}),
+        }).then((response) => response.status)""",
+        [server, stale],
     )
+    assert status == 200
     page.reload()
     expect(model_button(page)).to_have_accessible_name("Model: Fake model (default)")
     expect(agent_button(page)).to_have_accessible_name("Agent: build")

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PageWatch, Sandbox, open_app, screenshot, seed_servers
+from tests.browser.conftest import (
+    PageWatch,
+    Sandbox,
+    fresh_user,
+    open_app,
+    screenshot,
+    seed_servers,
+)
 from tests.browser.test_chat import CHAT, SESSION_URL, badge, last_reply, send, server_json
 from tools.fake_model import REPLY
 
@@ -25,7 +32,9 @@ LONG = "echo " + "x" * 240 + "-" + "y" * 120
 @pytest.fixture
 def phone(browser: Browser, sandbox: Sandbox) -> Iterator[tuple[BrowserContext, Page]]:
     """A 390 px wide page (a phone in portrait), failing on page errors and CSP."""
-    context = browser.new_context(base_url=sandbox.base, color_scheme="light", viewport=PHONE)
+    context = browser.new_context(
+        base_url=sandbox.base, color_scheme="light", viewport=PHONE, extra_http_headers=fresh_user()
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     watch = PageWatch(sandbox.proxy.base + "/")

@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
-from tests.browser.conftest import PageWatch, Sandbox, open_app, screenshot, wait_until
+from tests.browser.conftest import (
+    PageWatch,
+    Sandbox,
+    fresh_user,
+    open_app,
+    screenshot,
+    wait_until,
+)
 from tests.browser.test_chat import (
     SESSION_URL,
     badge,
@@ -276,7 +283,10 @@ def test_address_names_the_server_by_a_short_id(
 def test_workspace_at_1400(browser: Browser, sandbox: Sandbox) -> None:
     """The workspace on a wide screen: grouped list, a row's menu, terminal tabs, status."""
     context = browser.new_context(
-        base_url=sandbox.base, color_scheme="light", viewport={"width": 1400, "height": 860}
+        base_url=sandbox.base,
+        color_scheme="light",
+        viewport={"width": 1400, "height": 860},
+        extra_http_headers=fresh_user(),
     )
     try:
         page = context.new_page()

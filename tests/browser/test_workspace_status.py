@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     UI_DIR,
     PageWatch,
     Sandbox,
+    fresh_user,
     open_app,
     screenshot,
     seed_servers,
@@ -122,7 +123,11 @@ def test_status_popover_on_a_phone(
     browser: Browser, sandbox: Sandbox, mcp_server: McpOpenCodeServer
 ) -> None:
     """At 390 px the popover fits the screen."""
-    context = browser.new_context(base_url=sandbox.base, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=sandbox.base,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers=fresh_user(),
+    )
     try:
         page = context.new_page()
         watch = PageWatch(sandbox.proxy.base + "/")
@@ -168,7 +173,10 @@ def test_theme_light_dark_and_system(
 ) -> None:
     """A theme chosen against the system's stays across a reload; System follows it again."""
     context = browser.new_context(
-        base_url=sandbox.base, color_scheme=scheme, viewport={"width": 1200, "height": 760}
+        base_url=sandbox.base,
+        color_scheme=scheme,
+        viewport={"width": 1200, "height": 760},
+        extra_http_headers=fresh_user(),
     )
     try:
         context.add_init_script(THEME_AT_LOAD)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -22,6 +24,11 @@ class ProxyProcess:
         self.port = free_port()
         self.args = ["--host", "127.0.0.1", "--port", str(self.port), "--prefix", PREFIX, *args]
         self.env = {**os.environ, "OPENCODE_PROXY_LOG_FORMAT": "json", **(env or {})}
+        # Never the user's own $HOME state: a state directory of its own unless one is given.
+        self.own_state_dir: Path | None = None
+        if "--state-dir" not in args and "OPENCODE_PROXY_STATE_DIR" not in (env or {}):
+            self.own_state_dir = Path(tempfile.mkdtemp(prefix="opencode-proxy-state-"))
+            self.env["OPENCODE_PROXY_STATE_DIR"] = str(self.own_state_dir)
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
@@ -65,4 +72,7 @@ class ProxyProcess:
             self.process.kill()
             out, _ = self.process.communicate()
         self.output.append(out or "")
+        if self.own_state_dir is not None:
+            shutil.rmtree(self.own_state_dir, ignore_errors=True)
+            self.own_state_dir = None
         return "".join(self.output)

@@ -20,7 +20,8 @@ export interface ServiceConfig {
   servers: ManagedServerInfo[];
 }
 
-async function serviceFetch(path: string, init: RequestInit = {}): Promise<Response> {
+/** A request to the service itself; a network failure becomes a ProblemError. */
+export async function serviceFetch(path: string, init: RequestInit = {}): Promise<Response> {
   try {
     return await fetch(path, {
       cache: "no-store",

@@ -2,8 +2,9 @@
  * The models (`GET /provider`, the default named by `GET /config`) and agents (`GET /agent`)
  * of the server in use, and the user's choice of each for the next prompt: a model (or the
  * server's default), its variant (thinking effort; "" is the model's own), an agent (or the
- * server's default). The choice is remembered per server in localStorage; what the server
- * no longer offers is dropped once its lists have loaded. The next prompt always names the
+ * server's default). The choice is kept per server by the proxy, as the server's preferences
+ * (`context/servers.tsx`), so it follows the user to another browser; what the server no
+ * longer offers is dropped once its lists have loaded. The next prompt always names the
  * model the picker shows, so the server never falls back on an older one of the session.
  */
 
@@ -22,19 +23,19 @@ import {
   buildCatalog,
   defaultAgentName,
   EMPTY_CATALOG,
-  loadChoice,
   nextAgent,
   nextVariant,
   primaryAgents,
   pruneChoice,
   resolveModel,
-  saveChoice,
   type Catalog,
   type CatalogModel,
   type ResolvedModel,
   type StoredChoice,
 } from "../lib/prompt/models";
+import { preferenceChange } from "../lib/user-state";
 import { useResync } from "./connection";
+import { useServers } from "./servers";
 
 export interface ModelChoice {
   /** `providerID/modelID` */
@@ -95,14 +96,6 @@ interface ModelsValue {
 
 const ModelsContext = createContext<ModelsValue>();
 
-function browserStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 function toChoice(model: CatalogModel): ModelChoice {
   return {
     key: model.key,
@@ -115,29 +108,30 @@ function toChoice(model: CatalogModel): ModelChoice {
 }
 
 export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
-  const storage = browserStorage();
+  const servers = useServers();
   const [catalog, setCatalog] = createSignal<Catalog>(EMPTY_CATALOG);
   const [status, setStatus] = createSignal<"loading" | "ready" | "failed">("loading");
   const [agents, setAgents] = createSignal<Agent[]>([]);
   const [agentsLoaded, setAgentsLoaded] = createSignal(false);
   const [configAgent, setConfigAgent] = createSignal<string | undefined>();
-  const [choice, setChoice] = createSignal<StoredChoice>({});
+  // The server whose lists are shown, and the user's choice on it.
+  const [target, setTarget] = createSignal<string>();
+  const choice = createMemo<StoredChoice>(() => {
+    const key = target();
+    return key === undefined ? {} : servers.preferences(key);
+  });
   let shown: Connection | undefined;
 
   const remember = (next: StoredChoice) => {
-    setChoice(next);
-    if (shown) saveChoice(storage, shown.target, next);
+    const key = target();
+    if (key !== undefined) servers.setPreferences(key, preferenceChange(choice(), next));
   };
 
   /** Once both lists are in, forget what the server no longer has. */
   const prune = () => {
     if (status() !== "ready" || !agentsLoaded()) return;
     const before = choice();
-    const after = pruneChoice(
-      before,
-      catalog(),
-      agents().map((item) => item.name),
-    );
+    const after = pruneChoice(before, catalog(), agents(), defaultAgent());
     if (JSON.stringify(after) !== JSON.stringify(before)) remember(after);
   };
 
@@ -149,7 +143,7 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
       setAgents([]);
       setAgentsLoaded(false);
       setConfigAgent(undefined);
-      setChoice(loadChoice(storage, connection.target));
+      setTarget(connection.target);
     }
     Promise.all([
       connection.client.providerCatalog(),
@@ -198,18 +192,14 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
   );
   const variants = () => current()?.model.variants ?? [];
   const variant = () => {
-    const model = current()?.model;
-    const chosen = model ? choice().variants?.[model.key] : undefined;
-    return chosen && model?.variants.includes(chosen) ? chosen : "";
+    const chosen = choice().variant;
+    return chosen && current()?.model.variants.includes(chosen) ? chosen : "";
   };
   const setVariant = (next: string) => {
     const model = current()?.model;
     if (!model) return;
-    const map = { ...choice().variants };
-    if (next && model.variants.includes(next)) map[model.key] = next;
-    else delete map[model.key];
-    const { variants: _old, ...rest } = choice();
-    remember(Object.keys(map).length > 0 ? { ...rest, variants: map } : rest);
+    const { variant: _old, ...rest } = choice();
+    remember(next && model.variants.includes(next) ? { ...rest, variant: next } : rest);
   };
 
   const value: ModelsValue = {
@@ -217,10 +207,15 @@ export function ModelsProvider(props: { children: JSX.Element }): JSX.Element {
     agents,
     model: () => choice().model ?? "",
     setModel(key) {
-      const { model: _old, ...rest } = choice();
+      const { model: _old, variant: effort, ...rest } = choice();
       // Choosing what would be used anyway is choosing the default: it follows the server.
       const fallback = resolveModel(catalog(), "", currentAgent()?.model);
-      remember(key && key !== fallback?.model.key ? { ...rest, model: key } : rest);
+      const next: StoredChoice =
+        key && key !== fallback?.model.key ? { ...rest, model: key } : rest;
+      // The effort stays while the model the prompt goes to offers it.
+      const model = resolveModel(catalog(), next.model ?? "", currentAgent()?.model)?.model;
+      if (effort && model?.variants.includes(effort)) next.variant = effort;
+      remember(next);
     },
     agent,
     setAgent(name) {

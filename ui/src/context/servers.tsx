@@ -1,7 +1,17 @@
 /**
- * The list of servers: the operator's (from `api/config`, managed) and the user's own
- * (in localStorage, shared by every tab), which one is the default, which one is in use,
- * and which have a password in the proxy's credential store.
+ * The list of servers: the operator's (from `api/config`, managed) and the user's own,
+ * which one is the default, which one is in use, which have a password in the proxy's
+ * credential store, and the user's choices (model, agent, effort) per server.
+ *
+ * The user's own servers, default and choices are kept by the proxy (`api/state`), so
+ * they follow the user to another browser; `api/state-sync.ts` keeps this browser's view
+ * in step with it and with the copy in localStorage (shown when the proxy does not
+ * answer, handed to the proxy once when it was kept the old way, and how other tabs hear
+ * of a change). Nothing renders until the first answer (or failure), so a link to a
+ * session resolves against the real list. The list is fetched again when the tab comes
+ * back into view. A change of the list is shown once the proxy stored it; when it could
+ * not, the list stays as it was and `problem` says so. A choice of model or agent shows
+ * at once and, if it could not be saved, holds for this page.
  */
 
 import {
@@ -9,19 +19,25 @@ import {
   createMemo,
   createSignal,
   onCleanup,
+  Show,
   useContext,
   type Accessor,
   type JSX,
 } from "solid-js";
 import { createCredentialStore, type CredentialEntry } from "../api/service";
-import {
-  loadServers,
-  saveServers,
-  STORAGE_KEY,
-  type ServerList,
-  type StoredServer,
-} from "../lib/storage";
+import { createStateClient } from "../api/state";
+import { StateSync, type SyncProblem } from "../api/state-sync";
+import { STORAGE_KEY, SYNC_KEY, type StoredServer } from "../lib/storage";
 import { displayUrl, normalizeServerUrl, serverKey } from "../lib/url";
+import {
+  EMPTY_STATE,
+  settleChange,
+  shownPreferences,
+  type PendingChange,
+  type PreferenceChange,
+  type Preferences,
+  type UserState,
+} from "../lib/user-state";
 import { useConfig } from "./config";
 
 export interface ServerEntry {
@@ -52,10 +68,14 @@ interface ServersValue {
   /** The server the app talks to. */
   active: Accessor<ServerEntry | undefined>;
   select(key: string): void;
-  /** Add a server, or replace `previousKey` with it; local list only. */
-  save(input: ServerInput, previousKey?: string): void;
+  /** Add a server, or replace `previousKey` with it; throws (a ProblemError) when not kept. */
+  save(input: ServerInput, previousKey?: string): Promise<void>;
   remove(key: string): Promise<void>;
-  setDefault(key: string): void;
+  setDefault(key: string): Promise<void>;
+  /** The user's choices on a server (its key). */
+  preferences(key: string): Preferences;
+  /** Change them: shown at once, kept by the proxy. */
+  setPreferences(key: string, change: PreferenceChange): void;
   /** Store a password in the proxy; with `verify`, only if the server accepts it. */
   storeCredentials(
     key: string,
@@ -65,8 +85,14 @@ interface ServersValue {
   ): Promise<void>;
   forgetCredentials(key: string): Promise<void>;
   refreshCredentials(): Promise<void>;
-  /** Set when the browser refused to write the list. */
-  storageError: Accessor<string | null>;
+  /** The user the proxy keeps the list for (null: the notebook's one local user). */
+  user: Accessor<string | null>;
+  /** False when the proxy keeps the list only until it restarts. */
+  persistent: Accessor<boolean>;
+  /** Set while the list is this browser's copy, or after a change was not kept. */
+  problem: Accessor<SyncProblem | null>;
+  /** Fetch the proxy's list again (after a problem). */
+  retry(): Promise<void>;
 }
 
 const ServersContext = createContext<ServersValue>();
@@ -87,29 +113,52 @@ function browserStorage(): Storage | null {
 export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
   const config = useConfig();
   const storage = browserStorage();
-  const [stored, setStored] = createSignal<ServerList>(
-    storage ? loadServers(storage) : { servers: [], defaultUrl: null },
-  );
-  const [storageError, setStorageError] = createSignal<string | null>(
-    storage ? null : "This browser does not let the page keep a server list.",
-  );
+
+  const [state, setState] = createSignal<UserState>(EMPTY_STATE);
+  const [ready, setReady] = createSignal(false);
+  const [problem, setProblem] = createSignal<SyncProblem | null>(null);
+  const [pending, setPending] = createSignal<readonly PendingChange[]>([]);
   const [credentials, setCredentials] = createSignal<ReadonlyMap<string, string>>(new Map());
   const [activeKey, setActiveKey] = createSignal<string | null>(null);
   const credentialStore = createCredentialStore();
+  const sync = new StateSync(
+    createStateClient(),
+    storage,
+    config.servers.map((server) => targetKey(server.url)),
+    { state: setState, problem: setProblem },
+  );
+  setState(sync.state);
+  let nextChange = 1;
+
+  void sync
+    .sync()
+    .catch(() => {
+      // Said by `problem`; the copy is shown.
+    })
+    .finally(() => setReady(true));
 
   const onStorage = (event: StorageEvent) => {
-    // Another tab changed the list: show its version.
-    if (storage && (event.key === STORAGE_KEY || event.key === null)) {
-      setStored(loadServers(storage));
-      // The other tab may have stored or forgotten a password in the shared session.
-      void refreshCredentials();
-    }
+    if (event.key !== STORAGE_KEY && event.key !== SYNC_KEY && event.key !== null) return;
+    // Another tab adopted a newer state (the list is written before the marker).
+    sync.copyChanged();
+    // The other tab may have stored or forgotten a password in the shared session.
+    void refreshCredentials();
+  };
+  // Back to this tab (another browser may have changed the list), or back online.
+  const refresh = () => {
+    if (document.visibilityState === "visible" && ready()) void sync.sync().catch(() => {});
   };
   window.addEventListener("storage", onStorage);
-  onCleanup(() => window.removeEventListener("storage", onStorage));
+  window.addEventListener("online", refresh);
+  document.addEventListener("visibilitychange", refresh);
+  onCleanup(() => {
+    window.removeEventListener("storage", onStorage);
+    window.removeEventListener("online", refresh);
+    document.removeEventListener("visibilitychange", refresh);
+  });
 
   const list = createMemo<ServerEntry[]>(() => {
-    const own = stored();
+    const own = state();
     const held = credentials();
     const entries: ServerEntry[] = [];
     const seen = new Set<string>();
@@ -154,14 +203,9 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
     );
   });
 
-  const write = (next: ServerList) => {
-    setStored(next);
-    if (storage && !saveServers(storage, next)) {
-      setStorageError("The browser refused to save the server list (storage full or blocked).");
-    } else if (storage) {
-      setStorageError(null);
-    }
-  };
+  /** The user's own server with this key, as the proxy keeps it. */
+  const ownServer = (key: string) =>
+    state().servers.find((server) => targetKey(server.url) === key);
 
   const refreshCredentials = async () => {
     try {
@@ -179,43 +223,48 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
     defaultServer,
     active,
     select: (key) => setActiveKey(key),
-    save(input, previousKey) {
+    async save(input, previousKey) {
       const url = normalizeServerUrl(input.url);
       const server: StoredServer = { url };
       if (input.name?.trim()) server.name = input.name.trim();
       if (input.username?.trim()) server.username = input.username.trim();
-      const current = stored();
       const newKey = targetKey(url);
-      const replaced = previousKey ?? newKey;
-      const index = current.servers.findIndex((s) => targetKey(s.url) === replaced);
-      const servers = [...current.servers];
-      if (index >= 0) servers[index] = server;
-      else servers.push(server);
-      let defaultUrl = current.defaultUrl;
-      if (
-        defaultUrl !== null &&
-        previousKey !== undefined &&
-        targetKey(defaultUrl) === previousKey
-      ) {
-        defaultUrl = url;
+      const before = state();
+      const old =
+        previousKey !== undefined && previousKey !== newKey ? ownServer(previousKey) : undefined;
+      await sync.change((client) => client.putServer(server));
+      if (old && previousKey !== undefined) {
+        // A new address: the old entry goes, its default and choices move to the new one.
+        const wasDefault =
+          before.defaultUrl !== null && targetKey(before.defaultUrl) === previousKey;
+        const choices = before.preferences[previousKey];
+        await sync.change((client) => client.removeServer(old.url));
+        if (wasDefault) await sync.change((client) => client.setDefault(url));
+        if (choices) await sync.change((client) => client.setPreferences(url, choices));
       }
-      write({ servers, defaultUrl });
       if (previousKey !== undefined && activeKey() === previousKey) setActiveKey(newKey);
     },
     async remove(key) {
-      const current = stored();
-      const servers = current.servers.filter((s) => targetKey(s.url) !== key);
-      const defaultUrl =
-        current.defaultUrl !== null && targetKey(current.defaultUrl) === key
-          ? null
-          : current.defaultUrl;
-      write({ servers, defaultUrl });
+      const server = ownServer(key);
+      if (server) await sync.change((client) => client.removeServer(server.url));
       if (activeKey() === key) setActiveKey(null);
       if (credentials().has(key)) await value.forgetCredentials(key);
     },
-    setDefault(key) {
+    async setDefault(key) {
       const entry = find(key);
-      if (entry) write({ ...stored(), defaultUrl: entry.url });
+      if (entry) await sync.change((client) => client.setDefault(entry.url));
+    },
+    preferences: (key) => shownPreferences(state(), key, pending()),
+    setPreferences(key, preferenceChange) {
+      if (Object.keys(preferenceChange).length === 0) return;
+      const id = nextChange++;
+      setPending([...pending(), { id, key, change: preferenceChange, failed: false }]);
+      sync
+        .change((client) => client.setPreferences(key, preferenceChange))
+        .then(
+          () => setPending(settleChange(pending(), id, true)),
+          () => setPending(settleChange(pending(), id, false)),
+        );
     },
     async storeCredentials(key, username, password, options = {}) {
       const entry = await credentialStore.store(key, username, password, options);
@@ -230,9 +279,16 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
       setCredentials(next);
     },
     refreshCredentials,
-    storageError,
+    user: () => state().user,
+    persistent: () => state().persistent,
+    problem,
+    retry: () => sync.sync(),
   };
-  return <ServersContext.Provider value={value}>{props.children}</ServersContext.Provider>;
+  return (
+    <Show when={ready()} fallback={<div class="splash" aria-busy="true" />}>
+      <ServersContext.Provider value={value}>{props.children}</ServersContext.Provider>
+    </Show>
+  );
 }
 
 export function useServers(): ServersValue {

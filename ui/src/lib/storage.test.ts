@@ -1,11 +1,18 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  LEGACY_CHOICE_KEY,
+  loadLegacyChoices,
   loadServers,
+  loadSync,
+  removeLegacyChoices,
   saveServers,
+  saveState,
   STORAGE_KEY,
+  SYNC_KEY,
   type KeyValueStorage,
   type Migration,
 } from "./storage";
+import { EMPTY_STATE } from "./user-state";
 
 class MemoryStorage implements KeyValueStorage {
   readonly items = new Map<string, string>();
@@ -159,5 +166,115 @@ describe("migration", () => {
     storage.full = true;
     expect(loadServers(storage, migrations).servers).toEqual([{ url: "http://h:1" }]);
     expect(storage.getItem("old.a")).not.toBeNull();
+  });
+});
+
+describe("the copy of the proxy's state", () => {
+  const state = {
+    ...EMPTY_STATE,
+    user: "alice",
+    servers: [{ url: "http://h:1", name: "One" }],
+    defaultUrl: "http://h:1",
+    preferences: { "http://h:1": { model: "p/m", variant: "high" } },
+    revision: 4,
+    persistent: false,
+  };
+
+  it("has no marker before the first sync", () => {
+    saveServers(storage, { servers: [{ url: "http://h:1" }], defaultUrl: null });
+    expect(loadSync(storage)).toBeNull();
+  });
+
+  it("keeps the list where it always was, and the marker with the preferences", () => {
+    expect(saveState(storage, state)).toBe(true);
+    expect(loadServers(storage)).toEqual({ servers: state.servers, defaultUrl: "http://h:1" });
+    expect(loadSync(storage)).toEqual({
+      user: "alice",
+      revision: 4,
+      persistent: false,
+      preferences: state.preferences,
+    });
+    expect(JSON.parse(storage.getItem(SYNC_KEY)!)).toMatchObject({ version: 1 });
+  });
+
+  it("keeps no list at all for an empty state, but marks the sync", () => {
+    saveServers(storage, { servers: [{ url: "http://h:1" }], defaultUrl: null });
+    saveState(storage, { ...EMPTY_STATE, revision: 2 });
+    expect(storage.getItem(STORAGE_KEY)).toBeNull();
+    expect(loadSync(storage)).toMatchObject({ user: null, revision: 2 });
+  });
+
+  it("drops unknown, empty and overlong preferences, and corrupt markers", () => {
+    storage.setItem(
+      SYNC_KEY,
+      JSON.stringify({
+        version: 1,
+        user: null,
+        revision: 1,
+        preferences: {
+          "http://H:1/": { model: "p/m", password: "x", agent: "", variant: "v".repeat(201) },
+          "http://h:2": "junk",
+        },
+      }),
+    );
+    expect(loadSync(storage)).toEqual({
+      user: null,
+      revision: 1,
+      persistent: true,
+      preferences: { "http://h:1": { model: "p/m" } },
+    });
+    for (const junk of [
+      "{not json",
+      "[]",
+      '{"version":2,"user":null,"revision":1}',
+      '{"version":1,"user":3,"revision":1}',
+      '{"version":1,"user":null}',
+    ]) {
+      storage.setItem(SYNC_KEY, junk);
+      expect(loadSync(storage)).toBeNull();
+    }
+  });
+
+  it("reports a full storage instead of throwing", () => {
+    storage.full = true;
+    expect(saveState(storage, state)).toBe(false);
+  });
+});
+
+describe("model choices kept the old way", () => {
+  it("become preferences, with the effort of the chosen model", () => {
+    storage.setItem(
+      LEGACY_CHOICE_KEY,
+      JSON.stringify({
+        version: 1,
+        servers: {
+          "http://a:1": {
+            model: "p/two",
+            agent: "plan",
+            variants: { "p/one": "low", "p/two": "high" },
+          },
+          "http://b:2": { variants: { "p/one": "low" } },
+          "http://c:3": { model: "no-slash", agent: 4 },
+          "http://d:4": "junk",
+        },
+      }),
+    );
+    expect(loadLegacyChoices(storage)).toEqual({
+      "http://a:1": { model: "p/two", agent: "plan", variant: "high" },
+      "http://b:2": { variant: "low" },
+    });
+    removeLegacyChoices(storage);
+    expect(storage.getItem(LEGACY_CHOICE_KEY)).toBeNull();
+    expect(loadLegacyChoices(storage)).toEqual({});
+  });
+
+  it("are nothing when corrupt or of another version", () => {
+    storage.setItem(LEGACY_CHOICE_KEY, "{not json");
+    expect(loadLegacyChoices(storage)).toEqual({});
+    storage.setItem(
+      LEGACY_CHOICE_KEY,
+      JSON.stringify({ version: 2, servers: { "http://a:1": { agent: "p" } } }),
+    );
+    expect(loadLegacyChoices(storage)).toEqual({});
   });
 });

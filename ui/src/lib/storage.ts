@@ -1,14 +1,24 @@
 /**
- * The user's server list in localStorage, under a versioned key.
+ * This browser's copy of the user's state, in localStorage under versioned keys.
  *
- * Only URL, name and username are kept, plus which server is the default. Passwords
+ * The proxy keeps the user's servers and preferences (`api/state`); the copy here lets the
+ * app start from the last list it saw when the proxy does not answer, and tells other tabs
+ * about a change (their `storage` event). Before the proxy kept a list, this was the only
+ * one: such a list (a list without a sync marker) is handed to the proxy once.
+ *
+ * The list holds only URL, name and username, plus which server is the default. Passwords
  * never come here: they live in the proxy's credential store. When the format changes,
  * bump the key's version and add a Migration from the previous key; `loadServers`
  * finds the newest key present, migrates it forward step by step, writes the result
  * under the current key and removes the old one.
+ *
+ * Next to it, the sync marker (`SYNC_KEY`) says whose state the list mirrors, at which
+ * revision, and holds the preferences (model, agent, effort per server). The model choices
+ * kept per browser before (`LEGACY_CHOICE_KEY`) are read once, to be handed over too.
  */
 
-import { normalizeServerUrl } from "./url";
+import { normalizeServerUrl, serverKey } from "./url";
+import { PREFERENCE_KEYS, type Preferences, type UserState } from "./user-state";
 
 export const STORAGE_VERSION = 1;
 export const STORAGE_PREFIX = "opencode-proxy.servers.v";
@@ -131,4 +141,114 @@ export function saveServers(storage: KeyValueStorage, list: ServerList): boolean
   } catch {
     return false;
   }
+}
+
+// ---------- the copy of the proxy's state ----------
+
+export const SYNC_KEY = "opencode-proxy.state.v1";
+/** The longest preference value kept (the proxy's limit). */
+const MAX_PREFERENCE = 200;
+
+/** What the copy mirrors, and the preferences that go with the list. */
+export interface SyncRecord {
+  user: string | null;
+  revision: number;
+  persistent: boolean;
+  preferences: Record<string, Preferences>;
+}
+
+/** Known keys with short, non-empty string values; anything else is dropped. */
+export function cleanPreferences(value: unknown): Preferences {
+  if (!isRecord(value)) return {};
+  const clean: Preferences = {};
+  for (const key of PREFERENCE_KEYS) {
+    const item = value[key];
+    if (typeof item === "string" && item !== "" && item.length <= MAX_PREFERENCE) clean[key] = item;
+  }
+  return clean;
+}
+
+/** Server key → preferences, without empty entries. */
+export function cleanPreferenceMap(value: unknown): Record<string, Preferences> {
+  const map: Record<string, Preferences> = {};
+  if (!isRecord(value)) return map;
+  for (const [url, item] of Object.entries(value)) {
+    const clean = cleanPreferences(item);
+    if (Object.keys(clean).length > 0) map[serverKey(url)] = clean;
+  }
+  return map;
+}
+
+/** The sync marker and preferences; null when this browser never synced (or it is corrupt). */
+export function loadSync(storage: KeyValueStorage): SyncRecord | null {
+  const { found, data } = readJson(storage, SYNC_KEY);
+  if (!found || !isRecord(data) || data.version !== 1) return null;
+  const user = data.user;
+  if (user !== null && typeof user !== "string") return null;
+  if (typeof data.revision !== "number" || !Number.isFinite(data.revision)) return null;
+  return {
+    user,
+    revision: data.revision,
+    persistent: data.persistent !== false,
+    preferences: cleanPreferenceMap(data.preferences),
+  };
+}
+
+/**
+ * Keep a copy of the proxy's state: the list (removed when empty, so a browser that never
+ * had one keeps none) and then the marker, so another tab sees the list before the
+ * revision that announces it. False when storage refuses.
+ */
+export function saveState(storage: KeyValueStorage, state: UserState): boolean {
+  const list: ServerList = { servers: state.servers, defaultUrl: state.defaultUrl };
+  let saved = true;
+  if (list.servers.length === 0 && list.defaultUrl === null) {
+    try {
+      storage.removeItem(STORAGE_KEY);
+    } catch {
+      saved = false;
+    }
+  } else {
+    saved = saveServers(storage, list);
+  }
+  const record = {
+    version: 1,
+    user: state.user,
+    revision: state.revision,
+    persistent: state.persistent,
+    preferences: state.preferences,
+  };
+  try {
+    storage.setItem(SYNC_KEY, JSON.stringify(record));
+  } catch {
+    saved = false;
+  }
+  return saved;
+}
+
+export const LEGACY_CHOICE_KEY = "opencode-proxy.model-choice.v1";
+
+/**
+ * The model choices kept per browser before the proxy kept them, as preferences: server
+ * key → model, agent, and the effort chosen for that model (the old format kept one per
+ * model; the proxy keeps one per server).
+ */
+export function loadLegacyChoices(storage: KeyValueStorage): Record<string, Preferences> {
+  const { data } = readJson(storage, LEGACY_CHOICE_KEY);
+  if (!isRecord(data) || data.version !== 1 || !isRecord(data.servers)) return {};
+  const choices: Record<string, unknown> = {};
+  for (const [url, choice] of Object.entries(data.servers)) {
+    if (!isRecord(choice)) continue;
+    const variants = isRecord(choice.variants) ? choice.variants : {};
+    const model =
+      typeof choice.model === "string" && choice.model.includes("/") ? choice.model : "";
+    const variant = model ? variants[model] : Object.values(variants)[0];
+    choices[url] = { model, agent: choice.agent, variant };
+  }
+  return cleanPreferenceMap(choices);
+}
+
+/** Forget the old per-browser model choices, once they are handed to the proxy. */
+export function removeLegacyChoices(storage: KeyValueStorage): void {
+  safeRemove(storage, LEGACY_CHOICE_KEY);
 }

@@ -1,7 +1,8 @@
 /**
  * Settings → Servers → Add / Edit. The URL is normalized and the proxy asked whether this
  * notebook's policy allows it (`api/check`, before any request reaches a server); Save
- * checks the server's health first and refuses, saying why, when it cannot be reached.
+ * checks the server's health first and refuses, saying why, when it cannot be reached, then
+ * has the notebook keep it in the user's list (and says so when it could not).
  */
 
 import { createSignal, Match, onMount, Show, Switch, type JSX } from "solid-js";
@@ -195,14 +196,22 @@ function ServerForm(props: { editing?: ServerEntry }): JSX.Element {
       return;
     }
     health.record(key, result);
-    servers.save(
-      {
-        url: normalized,
-        name: name(),
-        username: user || (secret !== "" || editing?.hasCredentials ? DEFAULT_USERNAME : ""),
-      },
-      editing?.key,
-    );
+    try {
+      await servers.save(
+        {
+          url: normalized,
+          name: name(),
+          username: user || (secret !== "" || editing?.hasCredentials ? DEFAULT_USERNAME : ""),
+        },
+        editing?.key,
+      );
+    } catch (error) {
+      // Not in the list: a password stored just now for a new server would be an orphan.
+      if (storedNew && editing?.key !== key) await forgetQuietly(key);
+      const found = problemOf(error);
+      setSaveProblem({ title: "Could not save the server", detail: found.detail || found.title });
+      return;
+    }
     if (editing && editing.key !== key && editing.hasCredentials) await forgetQuietly(editing.key);
     router.navigate(LIST);
   };

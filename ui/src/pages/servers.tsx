@@ -31,7 +31,8 @@ export function ServersPage(): JSX.Element {
   const confirmRemove = async () => {
     const entry = removing();
     setRemoving(undefined);
-    if (entry) await servers.remove(entry.key);
+    // A refusal is shown above the list, which stays as it was.
+    if (entry) await servers.remove(entry.key).catch(() => {});
   };
 
   return (
@@ -40,7 +41,10 @@ export function ServersPage(): JSX.Element {
         <div>
           <h1>Servers</h1>
           <p class="page-lead">
-            OpenCode servers this notebook connects to. Health is checked every 10 seconds.
+            OpenCode servers this notebook connects to. Health is checked every 10 seconds.{" "}
+            {servers.user()
+              ? `Saved by the notebook for ${servers.user()}, the same in every browser.`
+              : "Saved by the notebook, the same in every browser."}
           </p>
         </div>
         <Show when={servers.list().length > 0}>
@@ -48,8 +52,27 @@ export function ServersPage(): JSX.Element {
         </Show>
       </header>
 
-      <Show when={servers.storageError()}>
-        {(message) => <p class="notice warning">{message()}</p>}
+      <Show when={servers.problem()}>
+        {(found) => (
+          <div class="notice warning sync-problem" role="alert">
+            <span>{found().message}</span>
+            <Show when={found().copy}>
+              <button
+                type="button"
+                class="button small"
+                onClick={() => void servers.retry().catch(() => {})}
+              >
+                Try again
+              </button>
+            </Show>
+          </div>
+        )}
+      </Show>
+      <Show when={!servers.persistent()}>
+        <p class="notice">
+          This notebook keeps your list only until its service restarts: it was started without a
+          place to store it. This browser hands its copy back after a restart.
+        </p>
       </Show>
 
       <Show
@@ -92,7 +115,7 @@ export function ServersPage(): JSX.Element {
                   router.navigate("/");
                 }}
                 onEdit={() => router.navigate(editPath(entry.url))}
-                onSetDefault={() => servers.setDefault(entry.key)}
+                onSetDefault={() => void servers.setDefault(entry.key).catch(() => {})}
                 onRemove={() => setRemoving(entry)}
               />
             )}
@@ -103,7 +126,7 @@ export function ServersPage(): JSX.Element {
       <ConfirmDialog
         open={removing() !== undefined}
         title={`Remove ${removing()?.label ?? "server"}?`}
-        message="It is removed from this browser's list, in every tab, and its stored password is forgotten."
+        message="It is removed from your list in every browser, and its stored password is forgotten."
         confirmLabel="Remove"
         danger
         onConfirm={() => void confirmRemove()}

@@ -2,15 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   agentColor,
   buildCatalog,
-  CHOICE_KEY,
   defaultAgentName,
-  loadChoice,
   nextAgent,
   nextVariant,
   primaryAgents,
   pruneChoice,
   resolveModel,
-  saveChoice,
   searchCatalog,
   type ProviderList,
 } from "./models";
@@ -159,69 +156,41 @@ describe("agents", () => {
 });
 
 describe("stored choice", () => {
-  function memory(): Storage {
-    const data = new Map<string, string>();
-    return {
-      getItem: (key: string) => data.get(key) ?? null,
-      setItem: (key: string, value: string) => void data.set(key, value),
-      removeItem: (key: string) => void data.delete(key),
-    } as Storage;
-  }
-
-  it("keeps one choice per server under a versioned key", () => {
-    const storage = memory();
-    saveChoice(storage, "http://a", {
-      model: "demo/demo-two",
-      variants: { "demo/demo-model": "high" },
-    });
-    saveChoice(storage, "http://b", { agent: "plan" });
-    expect(loadChoice(storage, "http://a")).toEqual({
-      model: "demo/demo-two",
-      variants: { "demo/demo-model": "high" },
-    });
-    expect(loadChoice(storage, "http://b")).toEqual({ agent: "plan" });
-    expect(loadChoice(storage, "http://c")).toEqual({});
-    expect(JSON.parse(storage.getItem(CHOICE_KEY)!).version).toBe(1);
-    saveChoice(storage, "http://b", {});
-    expect(Object.keys(JSON.parse(storage.getItem(CHOICE_KEY)!).servers)).toEqual(["http://a"]);
-  });
-
-  it("ignores corrupt or foreign data", () => {
-    const storage = memory();
-    storage.setItem(CHOICE_KEY, "{not json");
-    expect(loadChoice(storage, "http://a")).toEqual({});
-    storage.setItem(
-      CHOICE_KEY,
-      JSON.stringify({ version: 1, servers: { "http://a": { model: 3, agent: "", x: "y" } } }),
-    );
-    expect(loadChoice(storage, "http://a")).toEqual({});
-    storage.setItem(
-      CHOICE_KEY,
-      JSON.stringify({ version: 2, servers: { "http://a": { agent: "p" } } }),
-    );
-    expect(loadChoice(storage, "http://a")).toEqual({});
-    expect(loadChoice(undefined, "http://a")).toEqual({});
-  });
+  const agents = [
+    { name: "build", mode: "primary" },
+    { name: "plan", mode: "primary" },
+    { name: "pinned", mode: "primary", model: { providerID: "demo", modelID: "demo-two" } },
+  ];
 
   it("drops what the server no longer has", () => {
     const catalog = buildCatalog(LIST);
     expect(
       pruneChoice(
-        {
-          model: "opencode/big-pickle",
-          agent: "gone",
-          variants: { "demo/demo-model": "high", "demo/demo-two": "high", "x/y": "low" },
-        },
+        { model: "opencode/big-pickle", agent: "gone", variant: "high" },
         catalog,
-        ["build", "plan"],
+        agents,
+        "build",
       ),
-    ).toEqual({ variants: { "demo/demo-model": "high" } });
+    ).toEqual({ variant: "high" });
     expect(
       pruneChoice(
-        { model: "demo/demo-two", agent: "plan", variants: { "demo/demo-model": "off" } },
+        { model: "demo/demo-two", agent: "plan", variant: "high" },
         catalog,
-        ["build", "plan"],
+        agents,
+        "build",
       ),
     ).toEqual({ model: "demo/demo-two", agent: "plan" });
+    // A disabled variant is not offered.
+    expect(pruneChoice({ variant: "off" }, catalog, agents, "build")).toEqual({});
+  });
+
+  it("judges the effort by the model the prompt would go to", () => {
+    const catalog = buildCatalog(LIST);
+    // The default model offers "low"; the agent's pinned model offers nothing.
+    expect(pruneChoice({ variant: "low" }, catalog, agents, "build")).toEqual({ variant: "low" });
+    expect(pruneChoice({ variant: "low" }, catalog, agents, "pinned")).toEqual({});
+    expect(pruneChoice({ agent: "pinned", variant: "low" }, catalog, agents, "build")).toEqual({
+      agent: "pinned",
+    });
   });
 });

@@ -9,11 +9,11 @@
  * - search, and stepping through variants and agents as the keyboard shortcuts do;
  * - the model that will actually be used for the next prompt (the user's choice, else the
  *   agent's pinned model, else the default), and the primary agents with their colours;
- * - the user's choice per server in localStorage, under a small versioned key, with what
+ * - the user's choice per server (kept by the proxy, see `context/servers.tsx`), with what
  *   the server no longer has dropped.
  */
 
-import type { KeyValueStorage } from "../storage";
+import type { Preferences } from "../user-state";
 
 export interface CatalogModel {
   /** `providerID/modelID` */
@@ -255,90 +255,33 @@ export function agentColor(agent: AgentLike, index: number): string {
 
 // ---------- the user's choice, per server ----------
 
-export const CHOICE_KEY = "opencode-proxy.model-choice.v1";
-const MAX_SERVERS = 50;
-
-/** What the user chose on one server ("" or absent = the server's default). */
-export interface StoredChoice {
-  model?: string;
-  agent?: string;
-  /** Model key → the variant chosen for it. */
-  variants?: Record<string, string>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function cleanChoice(value: unknown): StoredChoice {
-  if (!isRecord(value)) return {};
-  const choice: StoredChoice = {};
-  if (typeof value.model === "string" && value.model.includes("/")) choice.model = value.model;
-  if (typeof value.agent === "string" && value.agent !== "") choice.agent = value.agent;
-  if (isRecord(value.variants)) {
-    const variants: Record<string, string> = {};
-    for (const [key, variant] of Object.entries(value.variants)) {
-      if (typeof variant === "string" && variant !== "") variants[key] = variant;
-    }
-    if (Object.keys(variants).length > 0) choice.variants = variants;
-  }
-  return choice;
-}
-
-function readAll(storage: KeyValueStorage | undefined): Record<string, StoredChoice> {
-  try {
-    const data: unknown = JSON.parse(storage?.getItem(CHOICE_KEY) ?? "{}");
-    if (!isRecord(data) || data.version !== 1 || !isRecord(data.servers)) return {};
-    const servers: Record<string, StoredChoice> = {};
-    for (const [server, choice] of Object.entries(data.servers))
-      servers[server] = cleanChoice(choice);
-    return servers;
-  } catch {
-    return {};
-  }
-}
-
-/** The user's choice on `server` (its URL), or an empty one. */
-export function loadChoice(storage: KeyValueStorage | undefined, server: string): StoredChoice {
-  return readAll(storage)[server] ?? {};
-}
-
-/** Remember the choice on `server`; an empty choice forgets the server. */
-export function saveChoice(
-  storage: KeyValueStorage | undefined,
-  server: string,
-  choice: StoredChoice,
-): void {
-  const servers = readAll(storage);
-  delete servers[server];
-  const clean = cleanChoice(choice);
-  if (Object.keys(clean).length > 0) servers[server] = clean;
-  // The newest last; only so many servers are remembered.
-  const kept = Object.entries(servers).slice(-MAX_SERVERS);
-  try {
-    storage?.setItem(CHOICE_KEY, JSON.stringify({ version: 1, servers: Object.fromEntries(kept) }));
-  } catch {
-    // Storage full or disabled: the choice lives for this page only.
-  }
-}
+/**
+ * What the user chose on one server (absent = the server's default): kept by the proxy
+ * as the server's preferences. `variant` is the thinking effort, used while the model the
+ * prompt goes to offers it.
+ */
+export type StoredChoice = Preferences;
 
 /**
  * The stored choice without what the server no longer has: a model it does not list (or
- * whose provider lost its credentials), an agent that is gone, variants of unknown models
- * or that the model no longer offers.
+ * whose provider lost its credentials), an agent that is gone, an effort the model the
+ * prompt would go to does not offer.
  */
 export function pruneChoice(
   choice: StoredChoice,
   catalog: Catalog,
-  agentNames: string[],
+  agents: AgentLike[],
+  defaultAgent: string,
 ): StoredChoice {
   const pruned: StoredChoice = {};
   if (choice.model && catalog.byKey.get(choice.model)?.connected) pruned.model = choice.model;
-  if (choice.agent && agentNames.includes(choice.agent)) pruned.agent = choice.agent;
-  const variants: Record<string, string> = {};
-  for (const [key, variant] of Object.entries(choice.variants ?? {})) {
-    if (catalog.byKey.get(key)?.variants.includes(variant)) variants[key] = variant;
+  if (choice.agent && agents.some((agent) => agent.name === choice.agent)) {
+    pruned.agent = choice.agent;
   }
-  if (Object.keys(variants).length > 0) pruned.variants = variants;
+  if (choice.variant) {
+    const agent = agents.find((item) => item.name === (pruned.agent ?? defaultAgent));
+    const model = resolveModel(catalog, pruned.model ?? "", agent?.model)?.model;
+    if (model?.variants.includes(choice.variant)) pruned.variant = choice.variant;
+  }
   return pruned;
 }
