@@ -186,6 +186,27 @@ def test_a_list_kept_the_old_way_is_handed_to_the_proxy_on_first_load(
         assert [server["url"] for server in user_state(old_page)["servers"]] == [sandbox.chat_url]
 
 
+def test_servers_the_proxy_refuses_on_hand_over_are_named_not_dropped_silently(
+    browser: Browser, sandbox: Sandbox
+) -> None:
+    """A server kept the old way that the notebook's policy now refuses is not added, and
+    the servers page says which one and why, instead of it simply vanishing."""
+    refused = "http://elsewhere.example.com:4096"
+    with browser_for(browser, sandbox.base, fresh_user()) as (context, page):
+        seed_servers(
+            context,
+            [{"url": refused, "name": "Refused"}, {"url": sandbox.chat_url, "name": "Kept"}],
+            None,
+        )
+        open_app(page, sandbox, "/settings/servers")
+        notice = page.get_by_role("alert").filter(has_text="was not added")
+        expect(notice).to_contain_text(refused)
+        expect(notice).to_contain_text("not allowed by this notebook's policy")
+        expect(server_row(page, "Kept")).to_be_visible()
+        assert [server["url"] for server in user_state(page)["servers"]] == [sandbox.chat_url]
+        screenshot(page, "state-refused-on-import")
+
+
 def test_other_tabs_follow_a_change(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
     """A server added in one tab appears in the other, and a default set there shows here,
     without a reload."""

@@ -109,15 +109,24 @@ class MemoryProxy implements StateClient {
       else delete this.preferences[url];
     });
   }
-  importList(list: ImportedList): Promise<UserState> {
-    return this.answer("import", () => {
+  /** URLs an import leaves out (the policy refuses them), as the proxy's `skipped`. */
+  refused: string[] = [];
+
+  async importList(list: ImportedList): Promise<UserState> {
+    const skipped = list.servers
+      .filter((server) => this.refused.includes(server.url))
+      .map((server) => ({ url: server.url, error: "target_not_allowed" }));
+    const state = await this.answer("import", () => {
       for (const server of list.servers) {
-        if (!this.known(server.url)) this.servers.push(server);
+        if (!this.known(server.url) && !this.refused.includes(server.url)) {
+          this.servers.push(server);
+        }
       }
       if (this.defaultUrl === null && list.defaultUrl !== null && this.known(list.defaultUrl)) {
         this.defaultUrl = list.defaultUrl;
       }
     });
+    return skipped.length > 0 ? { ...state, skipped } : state;
   }
 
   /** Let every held answer go, newest first (the order most likely to go wrong). */
@@ -202,6 +211,24 @@ describe("the first sync", () => {
     await again.sync();
     expect(proxy.calls.slice(-2)).toEqual(["remove http://a:1", "load"]);
     expect(again.state.servers).toEqual([{ url: "http://b:2", name: "Named elsewhere" }]);
+  });
+
+  it("names the servers the proxy would not take, and keeps no trace of 'skipped'", async () => {
+    saveServers(storage, OLD_LIST);
+    const proxy = new MemoryProxy();
+    proxy.refused = ["http://a:1"];
+    const sync = open(proxy);
+    await sync.sync();
+    expect(proxy.servers).toEqual([OLD_LIST.servers[1]]);
+    expect(sync.state.servers).toEqual([OLD_LIST.servers[1]]);
+    expect(sync.state).not.toHaveProperty("skipped");
+    expect(storage.getItem(STORAGE_KEY)).not.toContain("skipped");
+    const said = problems.at(-1);
+    expect(said).toMatchObject({ kind: "save", copy: false });
+    expect(said?.message).toBe(
+      "A server this browser kept was not added to your list: http://a:1 " +
+        "(not allowed by this notebook's policy).",
+    );
   });
 
   it("in a browser that kept nothing, shows the proxy's list without sending anything", async () => {

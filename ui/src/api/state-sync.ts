@@ -10,7 +10,7 @@
  * - `copyChanged()` takes a newer state another tab wrote into the copy.
  */
 
-import { problemOf } from "./problems";
+import { kindOfProxyError, problemOf } from "./problems";
 import type { StateClient } from "./state";
 import {
   loadLegacyChoices,
@@ -25,6 +25,7 @@ import {
   missingPreferences,
   planRestore,
   supersedes,
+  type SkippedServer,
   type UserState,
 } from "../lib/user-state";
 
@@ -69,6 +70,19 @@ export function saveProblem(error: unknown, copy: boolean): SyncProblem {
     ? "Could not save the change, and this list is the copy kept in this browser."
     : "Could not save the change.";
   return { kind: "save", copy, message: `${what} ${because(error)}`.trimEnd() };
+}
+
+/** Servers of this browser's list the proxy refused when it was handed over: named, so
+ * nothing disappears without a word (the copy then follows the proxy's list). */
+export function skippedProblem(skipped: readonly SkippedServer[]): SyncProblem {
+  const why = (error: string) =>
+    kindOfProxyError(error) === "policy" ? "not allowed by this notebook's policy" : error;
+  const each = skipped.map((item) => `${item.url} (${why(item.error)})`).join(", ");
+  const what =
+    skipped.length === 1
+      ? "A server this browser kept was not added to your list:"
+      : `${skipped.length} servers this browser kept were not added to your list:`;
+  return { kind: "save", copy: false, message: `${what} ${each}.` };
 }
 
 /** The state this browser kept, as a state (user and revision as last synced). */
@@ -179,7 +193,12 @@ export class StateSync {
     try {
       let answer = await this.client.load();
       const restore = planRestore(copy, marker, answer);
-      if (restore) answer = await this.client.importList(restore.list);
+      let skipped: readonly SkippedServer[] = [];
+      if (restore) {
+        const { skipped: refused = [], ...imported } = await this.client.importList(restore.list);
+        answer = imported;
+        skipped = refused;
+      }
       // The choices that go with it: the old per-browser ones on a first sync, the copy's
       // when the proxy lost them. A choice that cannot be handed over is not worth failing
       // the list for: the old ones are then kept to try again.
@@ -203,7 +222,7 @@ export class StateSync {
       if (this.synced) this.receive(answer, sentAt);
       else this.adopt(answer);
       this.synced = true;
-      this.events.problem(null);
+      this.events.problem(skipped.length > 0 ? skippedProblem(skipped) : null);
     } catch (error) {
       // Once synced, a failed refresh changes nothing: what is shown is still the proxy's.
       if (!this.synced) this.events.problem(loadProblem(error));

@@ -5,7 +5,7 @@
  */
 
 import { cleanPreferenceMap, sanitize, type StoredServer } from "../lib/storage";
-import type { PreferenceChange, UserState } from "../lib/user-state";
+import type { PreferenceChange, SkippedServer, UserState } from "../lib/user-state";
 import { describeResponse, problem, ProblemError } from "./problems";
 import { serviceFetch } from "./service";
 
@@ -33,7 +33,15 @@ export function parseState(body: unknown): UserState | null {
     preferences: cleanPreferenceMap(body.preferences),
     revision: Number.isFinite(revision) ? revision : 0,
     persistent: body.persistent !== false,
+    ...(Array.isArray(body.skipped) ? { skipped: skippedOf(body.skipped) } : {}),
   };
+}
+
+function skippedOf(items: unknown[]): SkippedServer[] {
+  return items
+    .filter(isRecord)
+    .filter((item) => typeof item.url === "string" && typeof item.error === "string")
+    .map((item) => ({ url: item.url as string, error: item.error as string }));
 }
 
 /** The servers and default handed over by `importList`. */

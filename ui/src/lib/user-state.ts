@@ -33,6 +33,14 @@ export interface UserState {
   revision: number;
   /** False when the proxy keeps the state in memory only (until it restarts). */
   persistent: boolean;
+  /** Only in an import's answer: the servers handed over that the proxy refused. */
+  skipped?: readonly SkippedServer[];
+}
+
+/** A server of this browser's list the proxy would not keep, and its error code. */
+export interface SkippedServer {
+  url: string;
+  error: string;
 }
 
 export const EMPTY_STATE: UserState = Object.freeze({
