@@ -98,6 +98,13 @@ class AnswerGuard(ResponseHandler):
         if self.tap is not None:
             self.tap.forward()
 
+    def resume_reading(self, resume_parser: bool = True) -> None:
+        # aiohttp calls this after every read of a body, paused or not, and it then runs
+        # the parser again on no data (a data_received(b"") round). Only a pause leaves
+        # anything to resume.
+        if self._reading_paused or self._buffer_paused or self._upgraded:
+            super().resume_reading(resume_parser)
+
     def _unasked(self) -> None:
         self._should_close = True
         if self.transport is not None:
