@@ -186,10 +186,10 @@ class HeaderRules:
         return headers
 
 
-def browser_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
-    """The headers to send the browser for a target's answer."""
+def browser_headers(upstream: CIMultiDictProxy[str], headers: CIMultiDict[str]) -> None:
+    """Add to ``headers`` (a new response's, still empty) what the browser is sent of a
+    target's answer's headers. (Filled in place: a response copies headers given to it.)"""
     hop = _named_in_connection(upstream)
-    headers: CIMultiDict[str] = CIMultiDict()
     for name, value in upstream.items():
         verdict = _RESPONSE_VERDICTS.get(name)
         if verdict is None:
@@ -203,4 +203,3 @@ def browser_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
         elif verdict == _REDIRECT:
             headers[REDIRECT_HEADER] = value
     headers.update(SANDBOX_HEADERS)
-    return headers

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import structlog
 from aiohttp import web
-from multidict import CIMultiDict, istr
+from multidict import istr
 from yarl import URL
 
 from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError, UpstreamRedirect
@@ -199,8 +199,6 @@ class HttpRelay:
         request_id: str,
         counted: bool,
     ) -> web.StreamResponse:
-        headers = browser_headers(upstream.headers)
-        headers["X-Request-Id"] = request_id
         status = upstream.status
         body_allowed = request.method != "HEAD" and status not in _NO_BODY_STATUSES
         is_event_stream = upstream.content_type == EVENT_STREAM
@@ -212,13 +210,16 @@ class HttpRelay:
                 exchange.outcome = "upstream_failed"
                 raise upstream_failure(exc, admission.target) from None
             exchange.bytes_out = len(body)
-            return web.Response(status=status, body=body, headers=headers)
+            answer = web.Response(status=status, body=body)
+            _give_headers(answer, upstream, request_id)
+            return answer
         if is_event_stream and body_allowed:
             return await self._relay_events(
-                request, upstream, headers, exchange, admission.client, request_id, counted
+                request, upstream, exchange, admission.client, request_id, counted
             )
 
-        response = web.StreamResponse(status=status, headers=headers)
+        response = web.StreamResponse(status=status)
+        _give_headers(response, upstream, request_id)
         if length is not None:
             response.content_length = length
         request[ANSWERING] = True
@@ -235,7 +236,6 @@ class HttpRelay:
         self,
         request: web.Request,
         upstream: aiohttp.ClientResponse,
-        headers: CIMultiDict[str],
         exchange: Exchange,
         client: str,
         request_id: str,
@@ -249,7 +249,8 @@ class HttpRelay:
             # Not announced by the browser (no Accept): counted once it shows.
             self.stream_cap.acquire(client)
         try:
-            response = web.StreamResponse(status=upstream.status, headers=headers)
+            response = web.StreamResponse(status=upstream.status)
+            _give_headers(response, upstream, request_id)
             response.headers["Cache-Control"] = "no-cache"
             response.headers["X-Accel-Buffering"] = "no"
             request[ANSWERING] = True
@@ -298,6 +299,14 @@ class HttpRelay:
         if exchange.outcome == "ok":
             exchange.outcome = ended.value
         return False
+
+
+def _give_headers(
+    response: web.StreamResponse, upstream: aiohttp.ClientResponse, request_id: str
+) -> None:
+    """The browser's headers of a target's answer, and the request's id."""
+    browser_headers(upstream.headers, response.headers)
+    response.headers["X-Request-Id"] = request_id
 
 
 def _redirect(upstream: aiohttp.ClientResponse, where: str) -> UpstreamRedirect:
