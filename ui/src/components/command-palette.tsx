@@ -40,6 +40,7 @@ import { MatchedPath, rankPaths } from "./files/file-search";
 import { Highlighted } from "./files/highlighted";
 import { ArrowLeftIcon, SearchIcon } from "./icons";
 import { KeyCaps, ShortcutsTable } from "./shortcuts-table";
+import { pointerMoved } from "../lib/pointer";
 
 const FILE_DEBOUNCE_MS = 120;
 
@@ -341,7 +342,9 @@ function SearchPane(props: {
                           : undefined
                       }
                       data-kind={result.item.kind}
-                      onMouseMove={() => setActive(indexOf(result.item.key))}
+                      onMouseMove={(event) => {
+                        if (pointerMoved(event)) setActive(indexOf(result.item.key));
+                      }}
                       onMouseDown={(event) => event.preventDefault()}
                       onClick={() => void runEntry(result.item)}
                     >

@@ -12,6 +12,7 @@ import { rankAll, type Ranked } from "../../lib/fuzzy";
 import { moveIndex, splitPath } from "../../lib/palette";
 import { SearchIcon } from "../icons";
 import { Highlighted } from "./highlighted";
+import { pointerMoved } from "../../lib/pointer";
 
 const DEBOUNCE_MS = 150;
 const SHOWN = 50;
@@ -151,7 +152,9 @@ export function FileSearch(props: { onQuery: (active: boolean) => void }): JSX.E
                   class="file-search-option"
                   aria-selected={index() === active()}
                   title={result.item}
-                  onMouseMove={() => setActive(index())}
+                  onMouseMove={(event) => {
+                    if (pointerMoved(event)) setActive(index());
+                  }}
                   onMouseDown={(event) => event.preventDefault()}
                   onClick={() => choose(result.item)}
                 >

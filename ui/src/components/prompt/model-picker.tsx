@@ -30,6 +30,7 @@ import { matchesShortcut, PICKER_SHORTCUTS, shortcutLabel } from "../../lib/pick
 import { searchCatalog, type CatalogGroup, type CatalogModel } from "../../lib/prompt/models";
 import { Icon } from "../icons";
 import { createPickerPopover } from "./picker-popover";
+import { pointerMoved } from "../../lib/pointer";
 
 /** Not-connected models shown at most while searching (per provider, in all): enough to
  * see which providers have the model, not eight thousand rows. */
@@ -252,8 +253,8 @@ function ModelButton(): JSX.Element {
         title={
           model.connected ? `${model.provider} · ${model.modelID}` : offlineHint(groupOf(model))
         }
-        onPointerMove={() => {
-          if (model.connected) setActive(model.key);
+        onPointerMove={(event) => {
+          if (pointerMoved(event) && model.connected) setActive(model.key);
         }}
         onMouseDown={(event) => event.preventDefault()}
         onClick={() => choose(model)}

@@ -9,6 +9,7 @@ import { oneLine } from "../../lib/format";
 import { symbolKindName, type Suggestion } from "../../lib/prompt/suggest";
 import { FileIcon, FolderIcon } from "../files/file-icons";
 import { MentionAgentIcon, SlashIcon, SymbolIcon } from "./prompt-icons";
+import { pointerMoved } from "../../lib/pointer";
 
 export function optionId(listId: string, index: number): string {
   return `${listId}-${index}`;
@@ -46,8 +47,8 @@ export function SuggestionList(props: {
               class="suggestion"
               data-kind={item.kind}
               onMouseDown={(event) => event.preventDefault()}
-              onMouseMove={() => {
-                if (index() !== props.active) props.onHover(index());
+              onMouseMove={(event) => {
+                if (pointerMoved(event) && index() !== props.active) props.onHover(index());
               }}
               onClick={() => props.onPick(index())}
             >
