@@ -54,20 +54,33 @@ class EventTap:
 
     def __init__(
         self,
+        protocol: AnswerGuard,
         upstream: aiohttp.ClientResponse,
         request: web.Request,
         observe: Callable[[bytes], None] | None = None,
     ):
-        connection = upstream.connection
-        protocol = connection.protocol if connection is not None else None
-        # None once the whole body is already in the response's buffer.
-        self._protocol = protocol if isinstance(protocol, AnswerGuard) else None
+        self._protocol = protocol
         self._content = upstream.content
         self._request = request
         self._observe = observe
         self._ended: asyncio.Future[Ended] | None = None
         self._busy = False
         self.bytes_out = 0
+
+    @classmethod
+    def on(
+        cls,
+        upstream: aiohttp.ClientResponse,
+        request: web.Request,
+        observe: Callable[[bytes], None] | None = None,
+    ) -> EventTap | None:
+        """A tap on the response's connection; None when there is none any more (the
+        whole body is already in the response's buffer: copy it the ordinary way)."""
+        connection = upstream.connection
+        protocol = connection.protocol if connection is not None else None
+        if not isinstance(protocol, AnswerGuard):
+            return None
+        return cls(protocol, upstream, request, observe)
 
     async def run(self) -> Ended:
         """Relay until the stream ends; return how it ended (never BACKPRESSURE)."""
@@ -82,8 +95,6 @@ class EventTap:
 
     async def _attached(self) -> Ended:
         protocol = self._protocol
-        if protocol is None:  # the connection is already gone: read what is buffered
-            return await self._drain_rest()
         self._ended = asyncio.get_running_loop().create_future()
         protocol.tap = self
         try:
@@ -101,7 +112,9 @@ class EventTap:
         # Reading can resume the parser, which calls back in here with more: loop instead.
         self._busy = True
         try:
-            self._settle(ended, self._move())
+            why = self._move()
+            if why is not None:
+                ended.set_result(why)
         finally:
             self._busy = False
 
@@ -128,29 +141,7 @@ class EventTap:
             return Ended.UPSTREAM_FAILED
         if content.is_eof():
             return Ended.EOF
-        if self._protocol is not None and self._protocol.transport is None:
+        if self._protocol.transport is None:
             # The connection closed without the stream's end.
             return Ended.UPSTREAM_FAILED
         return None
-
-    @staticmethod
-    def _settle(ended: asyncio.Future[Ended], why: Ended | None) -> None:
-        if why is not None and not ended.done():
-            ended.set_result(why)
-
-    async def _drain_rest(self) -> Ended:
-        content = self._content
-        while True:
-            try:
-                data = await content.readany()
-            except UPSTREAM_ERRORS:
-                return Ended.UPSTREAM_FAILED
-            if not data:
-                return Ended.EOF
-            if self._observe is not None:
-                self._observe(data)
-            try:
-                await self._request.writer.write(data)  # chunked by the writer
-            except (ConnectionError, aiohttp.ClientConnectionResetError):
-                return Ended.CLIENT_GONE
-            self.bytes_out += len(data)

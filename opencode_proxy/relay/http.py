@@ -259,12 +259,9 @@ class HttpRelay:
                 # Framed by the tap itself, so the writer must agree that it is chunked.
                 response.enable_chunked_encoding()
             await response.prepare(request)
-            if chunked:
-                # Headers now, not with the first event: the browser's EventSource opens.
-                request.writer.send_headers()
-                ended = await self._tap(upstream, request, exchange)
-            else:
-                ended = await _copy_body(upstream, response, exchange, self.activity.output)
+            # Headers now, not with the first event: the browser's EventSource opens.
+            request.writer.send_headers()
+            ended = await self._copy_events(upstream, request, response, exchange, chunked)
             if stream.closing:
                 exchange.outcome = "shutdown"
                 ended = True
@@ -285,11 +282,19 @@ class HttpRelay:
             _abort(request)
         return response
 
-    async def _tap(
-        self, upstream: aiohttp.ClientResponse, request: web.Request, exchange: Exchange
+    async def _copy_events(
+        self,
+        upstream: aiohttp.ClientResponse,
+        request: web.Request,
+        response: web.StreamResponse,
+        exchange: Exchange,
+        chunked: bool,
     ) -> bool:
-        """Relay an event stream through an :class:`EventTap`; True when it ended normally."""
-        tap = EventTap(upstream, request, self.activity.output)
+        """Relay an event stream's body, through an :class:`EventTap` when the browser
+        reads chunks and the body is still arriving; True when it ended normally."""
+        tap = EventTap.on(upstream, request, self.activity.output) if chunked else None
+        if tap is None:
+            return await _copy_body(upstream, response, exchange, self.activity.output)
         try:
             ended = await tap.run()
         finally:
