@@ -352,12 +352,11 @@ export function createChat(sessionID: string): Chat {
 
   // ---- the queue ----
   const queueKey = () => `${connection()?.client.target ?? ""}\n${sessionID}`;
-  const [queued, setQueuedSignal] = createSignal<QueuedPrompt[]>(
-    untrack(() => queues.get(queueKey()) ?? loadQueue(tabStorage(), queueKey())),
-  );
+  const [queued, setQueuedSignal] = createSignal<QueuedPrompt[]>([]);
   const [queuePaused, setQueuePaused] = createSignal(false);
   createEffect(() => {
-    // After a reload the connection comes after the chat: take up the kept queue then.
+    // The queue kept for this server and session; after a reload the connection comes
+    // after the chat, so this runs again once it is there.
     const key = queueKey();
     untrack(() => {
       if (queued().length > 0) return;
