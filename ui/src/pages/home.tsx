@@ -277,7 +277,7 @@ function StartSession(props: { server: ServerEntry }): JSX.Element {
     <div class="start">
       <p>
         {sessions.list().length > 0
-          ? "Pick a session on the left, or start a new one."
+          ? "Pick a session from the list, or start a new one."
           : "Start your first session with this server."}
       </p>
       <button
