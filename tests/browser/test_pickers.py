@@ -161,6 +161,33 @@ def test_default_is_named_and_a_searched_model_gets_the_next_prompt(
     assert third["model"] == "fake-model"
 
 
+def test_keys_typed_right_after_the_shortcut_go_to_the_search(
+    context: BrowserContext, page: Page, sandbox: Sandbox, fake_model: FakeModel
+) -> None:
+    """The shortcut opens the picker with its search focused before the next key is
+    handled (the browser's "toggle" event comes a task later): what a fast typist types
+    searches, and the model found gets the prompt, none of it lands in the prompt box."""
+    open_chat(context, page, sandbox)
+    new_session(page)
+    expect(model_button(page)).to_have_accessible_name("Model: Fake model (default)")
+    focused = page.get_by_label("Prompt", exact=True).evaluate(
+        """(box) => {
+            box.focus();
+            const init = { key: "'", code: "Quote", ctrlKey: true, bubbles: true };
+            box.dispatchEvent(new KeyboardEvent("keydown", { ...init, cancelable: true }));
+            const search = document.querySelector('[role="dialog"][aria-label="Choose a model"] input');
+            return search !== null && document.activeElement === search;
+        }"""
+    )
+    assert focused, "the search was not focused when the shortcut's keydown was handled"
+    page.keyboard.type("two")
+    page.keyboard.press("Enter")
+    expect(model_button(page)).to_have_accessible_name("Model: Fake model two")
+    expect(page.get_by_label("Prompt")).to_have_value("")
+    request = send_and_wait(page, fake_model, "After a fast pick")
+    assert request["model"] == "fake-model-2"
+
+
 def test_variant_choice_and_keyboard_cycle_reach_the_model(
     context: BrowserContext, page: Page, sandbox: Sandbox, fake_model: FakeModel
 ) -> None:

@@ -67,6 +67,18 @@ export function createPickerPopover(options: {
   window.addEventListener("resize", onResize);
   onCleanup(() => window.removeEventListener("resize", onResize));
 
+  // Each runs once per change: `show()` opens at once, and its "toggle" event follows.
+  const opened = () => {
+    if (open() || !panel?.matches(":popover-open")) return;
+    setOpen(true);
+    options.onOpen?.();
+  };
+  const closed = () => {
+    if (!open() || panel?.matches(":popover-open")) return;
+    setOpen(false);
+    options.onClose?.();
+  };
+
   const popover: PickerPopover = {
     open,
     show() {
@@ -80,10 +92,14 @@ export function createPickerPopover(options: {
       } catch {
         return; // Not in the document (yet), or already shown.
       }
+      // Shown now; the browser's "toggle" event comes a task later, and keys typed in
+      // between (a shortcut, then the search at once) would go where the focus was.
+      opened();
     },
     hide(hideOptions = {}) {
       if (!panel) return;
       if (panel.matches(":popover-open")) panel.hidePopover();
+      closed();
       if (hideOptions.focusButton) button?.focus();
     },
     toggle() {
@@ -99,10 +115,8 @@ export function createPickerPopover(options: {
         if ((event as ToggleEvent).newState === "open") place();
       });
       element.addEventListener("toggle", (event) => {
-        const next = (event as ToggleEvent).newState === "open";
-        setOpen(next);
-        if (next) options.onOpen?.();
-        else options.onClose?.();
+        if ((event as ToggleEvent).newState === "open") opened();
+        else closed();
       });
     },
   };
