@@ -506,6 +506,15 @@ def test_queued_follow_ups_survive_a_reload(
     send(page, "Queued before the reload")
     queue = page.get_by_role("list", name="Queued follow-ups")
     expect(queue.get_by_role("listitem")).to_have_count(1)
+    # The page shows "busy" as soon as it sends; the server may take a moment to start the
+    # turn, and a page loaded before it has is right to send the queue at once.
+    wait_until(
+        page,
+        lambda: (
+            server_json(sandbox.chat_server.url, "/session/status").get(session_id, {}).get("type")
+            == "busy"
+        ),
+    )
     page.reload()
     expect(badge(page)).to_have_attribute("aria-label", "Session busy", timeout=15_000)
     try:
