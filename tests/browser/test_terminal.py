@@ -6,6 +6,7 @@ import json
 import re
 import time
 import urllib.request
+import uuid
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, expect
@@ -53,6 +54,9 @@ def test_terminal_runs_resizes_and_closes(
         "aria-pressed", "true"
     )
     assert len(_ptys(sandbox)) == 1
+    # The server makes the PTY at its default size; the panel's follows in a PUT. Asked
+    # before that lands, `stty` would give the default, which may be taller than the panel.
+    wait_until(page, lambda: bool(resizes))
     _run(page, "echo $((6*7)); stty size")
     wait_until(page, lambda: re.search(r"\n42\n(\d+) (\d+)\n", _screen(page)) is not None)
     match = re.search(r"\n42\n(\d+) (\d+)\n", _screen(page))
@@ -95,7 +99,11 @@ def test_terminal_reconnects_without_losing_or_repeating_output(
     _run(page, "printf 'X%sX\\n' one")
     expect(page.locator(".terminal-screen .xterm-rows")).to_contain_text("XoneX")
     # The shell prints while the connection is down; the reconnect must bring it.
-    _run(page, "sleep 1; printf 'Y%sY\\n' two")
+    started = sandbox.chat_server.root / f"started-{uuid.uuid4().hex[:8]}"
+    _run(page, f"touch {started}; sleep 2; printf 'Y%sY\\n' two")
+    # Cut once the command runs, not while its keys are still on their way: a keystroke
+    # in flight when a connection drops is lost, as in any terminal.
+    wait_until(page, started.exists)
     sandbox.relay.cut()
     expect(page.locator(".terminal-screen .xterm-rows")).to_contain_text("YtwoY", timeout=15_000)
     expect(page.get_by_role("region", name="Terminal").get_by_role("status")).to_have_text("")

@@ -200,7 +200,9 @@ export function TerminalProvider(props: { children: JSX.Element }): JSX.Element 
         });
         mine.stream = stream;
         stream.start();
-        if (mine.size) sendSize(mine);
+        // The server makes every PTY at its own default size: the panel's goes at once,
+        // before the shell has drawn much at the wrong width.
+        if (mine.size) sendSize(mine, 0);
       },
       (error: unknown) => {
         if (running.get(id) !== mine) return;
@@ -212,7 +214,7 @@ export function TerminalProvider(props: { children: JSX.Element }): JSX.Element 
     );
   };
 
-  const sendSize = (target: Running) => {
+  const sendSize = (target: Running, delay = RESIZE_DELAY_MS) => {
     clearTimeout(target.resizeTimer);
     target.resizeTimer = setTimeout(() => {
       const { pty: current, size } = target;
@@ -220,7 +222,7 @@ export function TerminalProvider(props: { children: JSX.Element }): JSX.Element 
       target.connection.client.resizePty(current.id, size).catch(() => {
         // The next resize tries again; the shell keeps its old size meanwhile.
       });
-    }, RESIZE_DELAY_MS);
+    }, delay);
   };
 
   /** The lowest "Terminal N" not in use. */
