@@ -174,3 +174,53 @@ def test_notifications_stay_off_until_turned_on(
     assert notes(page) == []
     set_hidden(page, False)
     expect(page).not_to_have_title(re.compile(r"^\(\d+\) "))
+
+
+def test_unread_marks_survive_a_reload(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """A session that finished unseen is still unread after a reload, seen once opened
+    (and still seen after the next reload); a deleted session no longer counts."""
+    open_chat(context, page, sandbox)
+    first = new_session(page)
+    send(page, "Take your time [slow] [title:Kept unread]")
+    expect(badge(page)).to_have_attribute("aria-label", "Session busy")
+    expect(item(page, "Kept unread")).to_be_visible(timeout=15_000)
+    new_session(page)
+    wait_until(
+        page, lambda: first not in server_json(sandbox.chat_server.url, "/session/status"), 30
+    )
+    unread = item(page, "Kept unread").get_by_role("img", name="unread")
+    expect(unread).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^\(1\) "))
+    assert REPLY in str(server_json(sandbox.chat_server.url, f"/session/{first}/message"))
+
+    page.reload()
+    expect(unread).to_be_visible(timeout=15_000)
+    expect(page).to_have_title(re.compile(r"^\(1\) "))
+
+    item(page, "Kept unread").click()
+    expect(page).to_have_url(re.compile(rf"/{first}$"))
+    expect(unread).to_have_count(0)
+    expect(page).not_to_have_title(re.compile(r"^\(\d+\) "))
+    page.reload()
+    expect(page.get_by_role("heading", name="Kept unread")).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(500)
+    expect(unread).to_have_count(0)
+    expect(page).not_to_have_title(re.compile(r"^\(\d+\) "))
+
+    # Unread again (it finishes while another session is on screen), then deleted on the
+    # server: the count follows.
+    send(page, "Once more [slow] [title:Kept unread]")
+    expect(badge(page)).to_have_attribute("aria-label", "Session busy")
+    new_session(page)
+    wait_until(
+        page, lambda: first not in server_json(sandbox.chat_server.url, "/session/status"), 30
+    )
+    expect(unread).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^\(1\) "))
+    call = urllib.request.Request(f"{sandbox.chat_server.url}/session/{first}", method="DELETE")
+    with urllib.request.urlopen(call, timeout=10):
+        pass
+    expect(item(page, "Kept unread")).to_have_count(0)
+    expect(page).not_to_have_title(re.compile(r"^\(\d+\) "))

@@ -4,7 +4,9 @@
  * (until it is opened), the tab's title counts the unread sessions ("(2) …"), and, when
  * the tab is hidden and the user turned them on in Settings, a browser notification says
  * what happened; clicking it brings the tab forward on that session. At most one
- * notification per session and kind until the session is seen.
+ * notification per session and kind until the session is seen. The unread marks are kept
+ * per server in localStorage: a reload (or the next visit) still shows them, and the
+ * count leaves out sessions the server no longer has.
  *
  * The browser's permission is asked once, from the user's click (`enable()`), never on
  * load. The choice is kept in localStorage.
@@ -25,9 +27,11 @@ import {
 import {
   AttentionTracker,
   clearSeen,
+  loadUnread,
   markUnread,
   notificationText,
   notifyKey,
+  saveUnread,
   shouldNotify,
   type Attention,
   type Viewing,
@@ -73,6 +77,14 @@ function writeEnabled(on: boolean): void {
   }
 }
 
+function localStore(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 function currentPermission(): NotifyPermission {
   return typeof Notification === "undefined" ? "unsupported" : Notification.permission;
 }
@@ -81,7 +93,16 @@ export function NotificationsProvider(props: { children: JSX.Element }): JSX.Ele
   const sessions = useSessions();
   const router = useRouter();
   const { connection, server } = useConnection();
-  const [unread, setUnread] = createSignal<ReadonlySet<string>>(new Set());
+  const [unread, setUnreadSignal] = createSignal<ReadonlySet<string>>(new Set());
+  /** The server whose marks are shown (and kept, on every change). */
+  let keptFor: string | undefined;
+  const setUnread = (change: (current: ReadonlySet<string>) => ReadonlySet<string>) => {
+    const before = untrack(unread);
+    const next = change(before);
+    if (next === before) return;
+    setUnreadSignal(next);
+    if (keptFor !== undefined) saveUnread(localStore(), keptFor, next);
+  };
   const [wanted, setWanted] = createSignal(readEnabled());
   const [permission, setPermission] = createSignal<NotifyPermission>(currentPermission());
   const [visible, setVisible] = createSignal(document.visibilityState !== "hidden");
@@ -106,7 +127,10 @@ export function NotificationsProvider(props: { children: JSX.Element }): JSX.Ele
   createEffect(
     on(connection, () => {
       tracker.forget();
-      setUnread(new Set<string>());
+      keptFor = untrack(server)?.key;
+      setUnreadSignal(
+        keptFor === undefined ? new Set<string>() : loadUnread(localStore(), keptFor),
+      );
       for (const notification of shown.values()) notification.close();
       shown.clear();
     }),
@@ -177,7 +201,12 @@ export function NotificationsProvider(props: { children: JSX.Element }): JSX.Ele
 
   const value: NotificationsValue = {
     unread: (id) => unread().has(id),
-    count: () => unread().size,
+    count: () => {
+      // Marks of sessions deleted meanwhile (elsewhere, or before a reload) count nothing.
+      let count = 0;
+      for (const id of unread()) if (sessions.get(id)) count++;
+      return count;
+    },
     enabled: () => wanted() && permission() === "granted",
     permission,
     async enable() {

@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   AttentionTracker,
   clearSeen,
+  loadUnread,
   markUnread,
   notificationText,
+  saveUnread,
   shouldNotify,
   titleWithCount,
+  UNREAD_LIMIT,
+  UNREAD_PREFIX,
   type Attention,
 } from "./attention";
 
@@ -91,6 +95,54 @@ describe("unread", () => {
     expect(clearSeen(unread, { sessionID: "s1", visible: false })).toBe(unread);
     expect([...clearSeen(unread, { sessionID: "s1", visible: true })]).toEqual(["s2"]);
     expect(clearSeen(unread, { sessionID: undefined, visible: true })).toBe(unread);
+  });
+});
+
+describe("kept unread marks", () => {
+  const memory = () => {
+    const items = new Map<string, string>();
+    return {
+      items,
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    };
+  };
+
+  it("are kept per server, and none removes the key", () => {
+    const storage = memory();
+    saveUnread(storage, "a", new Set(["s1", "s2"]));
+    saveUnread(storage, "b", new Set(["s3"]));
+    expect([...loadUnread(storage, "a")]).toEqual(["s1", "s2"]);
+    expect([...loadUnread(storage, "b")]).toEqual(["s3"]);
+    saveUnread(storage, "a", new Set());
+    expect(storage.items.has(UNREAD_PREFIX + "a")).toBe(false);
+    expect(loadUnread(storage, "a").size).toBe(0);
+  });
+
+  it("keep the newest when there are too many, and drop what is malformed", () => {
+    const storage = memory();
+    const many = new Set(Array.from({ length: UNREAD_LIMIT + 5 }, (_, n) => `s${n}`));
+    saveUnread(storage, "a", many);
+    const kept = [...loadUnread(storage, "a")];
+    expect(kept).toHaveLength(UNREAD_LIMIT);
+    expect(kept[0]).toBe("s5");
+    storage.setItem(UNREAD_PREFIX + "b", JSON.stringify(["s1", 7, "", null, "x".repeat(201)]));
+    expect([...loadUnread(storage, "b")]).toEqual(["s1"]);
+    storage.setItem(UNREAD_PREFIX + "c", "{not json");
+    expect(loadUnread(storage, "c").size).toBe(0);
+    expect(loadUnread(undefined, "a").size).toBe(0);
+  });
+
+  it("are let go when the browser refuses to store them", () => {
+    const full = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException("full", "QuotaExceededError");
+      },
+      removeItem: () => {},
+    };
+    expect(() => saveUnread(full, "a", new Set(["s1"]))).not.toThrow();
   });
 });
 

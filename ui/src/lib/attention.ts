@@ -3,7 +3,10 @@
  * finished, one that failed, a permission request, a question), which sessions are
  * therefore unread (it happened while the session was not on screen), and when a browser
  * notification is due (the tab is hidden, the user turned them on, not already sent).
+ * The unread marks are kept in localStorage per server, so a reload keeps them.
  */
+
+import type { KeyValueStorage } from "./storage";
 
 export type AttentionKind = "done" | "failed" | "permission" | "question";
 
@@ -114,6 +117,42 @@ export function clearSeen(unread: ReadonlySet<string>, viewing: Viewing): Readon
   const next = new Set(unread);
   next.delete(viewing.sessionID);
   return next;
+}
+
+export const UNREAD_PREFIX = "opencode-proxy.unread.v1:";
+/** The most unread marks kept per server (the newest); older ones are dropped. */
+export const UNREAD_LIMIT = 200;
+
+/** The unread sessions kept for a server; anything malformed is dropped. */
+export function loadUnread(
+  storage: KeyValueStorage | undefined,
+  serverKey: string,
+): ReadonlySet<string> {
+  try {
+    const data: unknown = JSON.parse(storage?.getItem(UNREAD_PREFIX + serverKey) ?? "[]");
+    if (!Array.isArray(data)) return new Set();
+    const ids = data.filter(
+      (id): id is string => typeof id === "string" && id !== "" && id.length <= 200,
+    );
+    return new Set(ids.slice(-UNREAD_LIMIT));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Keep a server's unread sessions (none: the key is removed); a refused write is let go. */
+export function saveUnread(
+  storage: KeyValueStorage | undefined,
+  serverKey: string,
+  unread: ReadonlySet<string>,
+): void {
+  try {
+    if (unread.size === 0) storage?.removeItem(UNREAD_PREFIX + serverKey);
+    else
+      storage?.setItem(UNREAD_PREFIX + serverKey, JSON.stringify([...unread].slice(-UNREAD_LIMIT)));
+  } catch {
+    // Not kept for the next visit; this one still shows them.
+  }
 }
 
 export interface NotifyState {
