@@ -95,6 +95,63 @@ class TestServers:
         _, again = await local.add(A, name="renamed", username="u")
         assert again["revision"] == before + 1  # nothing changed, no new revision
 
+    async def test_new_address_keeps_place_default_and_choices(self, local: StateClient) -> None:
+        """With ``replaces``, a server's new address takes its place in the list, its place
+        as the default and its preferences, in one change; the old address is gone."""
+        await local.add(A, name="first")
+        await local.add(B)
+        await local.add(C)
+        await local.set_default(B)
+        await local.prefer(B, model="p/m", agent="plan")
+        before = (await local.state())["revision"]
+        moved = "http://b2.team.svc.cluster.local:4096"
+        status, body = await local.add(moved + "/", name="Bee", replaces=B + "/")
+        assert status == 200
+        assert body["servers"] == [
+            {"url": A, "name": "first"},
+            {"url": moved, "name": "Bee"},
+            {"url": C},
+        ]
+        assert body["default_url"] == moved
+        assert body["preferences"] == {moved: {"agent": "plan", "model": "p/m"}}
+        assert body["revision"] == before + 1
+        assert body == await local.state()
+
+    async def test_new_address_already_listed_is_merged(self, local: StateClient) -> None:
+        """Moving to an address the list has already leaves one entry, in the old place;
+        the preferences the new address had win."""
+        await local.add(A)
+        await local.add(B)
+        await local.add(C)
+        await local.prefer(A, model="p/a")
+        await local.prefer(C, model="p/c")
+        _, body = await local.add(C, replaces=A)
+        assert body["servers"] == [{"url": C}, {"url": B}]
+        assert body["preferences"] == {C: {"model": "p/c"}}
+
+    async def test_replacing_what_is_gone_adds(self, local: StateClient) -> None:
+        """An old address no longer listed (another tab removed it) makes an ordinary add;
+        a refused new address changes nothing, whatever it replaces."""
+        await local.add(A)
+        _, body = await local.add(B, replaces=C)
+        assert body["servers"] == [{"url": A}, {"url": B}]
+        status, refused = await local.add("http://evil.example", replaces=A)
+        assert (status, refused["error"]) == (403, "target_not_allowed")
+        assert (await local.state())["servers"] == [{"url": A}, {"url": B}]
+        status, bad = await local.add(C, replaces="not a url")
+        assert (status, bad["error"]) == (400, "bad_target")
+
+    async def test_operator_server_keeps_its_choices(self, local: StateClient) -> None:
+        """An old address the operator offers too stays usable: its preferences and default
+        stay, and the new address gets a copy of the preferences."""
+        await local.add(TEAM)
+        await local.set_default(TEAM)
+        await local.prefer(TEAM, model="p/t")
+        _, body = await local.add(A, replaces=TEAM)
+        assert body["servers"] == [{"url": A}]
+        assert body["default_url"] == TEAM
+        assert body["preferences"] == {A: {"model": "p/t"}, TEAM: {"model": "p/t"}}
+
     @pytest.mark.parametrize(
         "url",
         [

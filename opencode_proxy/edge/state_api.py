@@ -24,6 +24,7 @@ from ..state.user_state import (
     import_servers,
     read_state,
     remove_server,
+    replace_server,
     set_default,
     update_preferences,
     upsert_server,
@@ -103,9 +104,18 @@ class StateApi:
         return _json(await self._run(request, read_state))
 
     async def add_server(self, request: web.Request) -> web.StreamResponse:
-        """``POST api/state/servers``: add a server at the end, or update the one there."""
-        body = await self._body(request, '{"url": ..., "name": ..., "username": ...}')
-        return _json(await self._run(request, upsert_server, self._record(body)))
+        """``POST api/state/servers``: add a server at the end, or update the one there;
+        with ``replaces``, the new address takes that server's place, default and choices."""
+        body = await self._body(
+            request, '{"url": ..., "name": ..., "username": ..., "replaces": ...}'
+        )
+        record = self._record(body)
+        if body.get("replaces") is None:
+            return _json(await self._run(request, upsert_server, record))
+        # Parsed, not judged: the old address may be one the policy no longer allows.
+        old_url = parse_target(_url(body, "replaces")).url
+        operator_urls = self._operator_urls()
+        return _json(await self._run(request, replace_server, old_url, record, operator_urls))
 
     async def remove_server(self, request: web.Request) -> web.StreamResponse:
         """``DELETE api/state/servers?url=``: remove a server, its preferences and default."""

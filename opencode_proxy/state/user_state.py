@@ -129,19 +129,69 @@ def _insert(connection: sqlite3.Connection, sql: str, user: str, record: ServerR
     connection.execute(sql, (user, record.url, record.name, record.username, user))
 
 
+def _upsert(connection: sqlite3.Connection, user: str, record: ServerRecord) -> None:
+    if (
+        not _has_server(connection, user, record.url)
+        and _server_count(connection, user) >= MAX_SERVERS
+    ):
+        raise TooManyServers(
+            f"You keep {MAX_SERVERS} servers already, the most this service keeps "
+            "for one user: remove some first."
+        )
+    _insert(connection, _UPSERT, user, record)
+
+
 def upsert_server(connection: sqlite3.Connection, user: str, record: ServerRecord) -> UserState:
     """Add a server at the end of the list, or replace the name and username of one there."""
     with transaction(connection):
         before = connection.total_changes
-        if (
-            not _has_server(connection, user, record.url)
-            and _server_count(connection, user) >= MAX_SERVERS
-        ):
-            raise TooManyServers(
-                f"You keep {MAX_SERVERS} servers already, the most this service keeps "
-                "for one user: remove some first."
+        _upsert(connection, user, record)
+        return _changed(connection, user, before)
+
+
+def replace_server(
+    connection: sqlite3.Connection,
+    user: str,
+    old_url: str,
+    record: ServerRecord,
+    operator_urls: frozenset[str],
+) -> UserState:
+    """A server's new address (and fields) in place of its old one, in one transaction.
+
+    The new address takes the old one's place in the list, and its place as the default;
+    its preferences go with it, unless the new address has its own. An entry the list
+    already had for the new address is merged into this one. An old address the list
+    does not have (another tab removed it) is an ordinary add. Like :func:`remove_server`,
+    an old address the operator offers too keeps its preferences and default.
+    """
+    with transaction(connection):
+        before = connection.total_changes
+        if old_url == record.url or not _has_server(connection, user, old_url):
+            _upsert(connection, user, record)
+            return _changed(connection, user, before)
+        connection.execute("DELETE FROM servers WHERE user = ? AND url = ?", (user, record.url))
+        connection.execute(
+            "UPDATE servers SET url = ?, name = ?, username = ? WHERE user = ? AND url = ?",
+            (record.url, record.name, record.username, user, old_url),
+        )
+        keep_old = old_url in operator_urls
+        has_own = connection.execute(
+            "SELECT 1 FROM preferences WHERE user = ? AND url = ? LIMIT 1", (user, record.url)
+        ).fetchone()
+        if has_own is None:
+            connection.execute(
+                "INSERT INTO preferences (user, url, key, value) "
+                "SELECT user, ?, key, value FROM preferences WHERE user = ? AND url = ?",
+                (record.url, user, old_url),
             )
-        _insert(connection, _UPSERT, user, record)
+        if not keep_old:
+            connection.execute(
+                "DELETE FROM preferences WHERE user = ? AND url = ?", (user, old_url)
+            )
+            connection.execute(
+                "UPDATE default_servers SET url = ? WHERE user = ? AND url = ?",
+                (record.url, user, old_url),
+            )
         return _changed(connection, user, before)
 
 

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     screenshot,
     seed_servers,
     server_row,
+    user_state,
 )
 
 pytestmark = pytest.mark.browser
@@ -158,6 +159,34 @@ def test_edit_renames_a_server(page: Page, sandbox: Sandbox) -> None:
     expect(server_row(page, "Before")).to_have_count(0)
     page.reload()
     expect(server_row(page, "After")).to_contain_text(f"v{sandbox.version}")
+
+
+def test_new_address_keeps_the_servers_place_and_default(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """Editing a server's URL keeps it where it was in the list and as the default, in
+    one change the proxy stores; the old address is gone."""
+    seed_servers(
+        context,
+        [{"url": sandbox.open_url, "name": "First"}, {"url": sandbox.spare_url, "name": "Second"}],
+        sandbox.open_url,
+    )
+    open_app(page, sandbox, "/settings/servers")
+    expect(server_row(page, "First")).to_contain_text("Default")
+    server_row(page, "First").get_by_role("button", name="Edit").click()
+    page.get_by_label("Server URL", exact=True).fill(sandbox.chat_url)
+    page.get_by_role("button", name="Save").click()
+    rows = page.get_by_role("list", name="Servers").get_by_role("listitem")
+    expect(rows.first).to_have_accessible_name("First")
+    expect(rows.first).to_contain_text(sandbox.chat_url.removeprefix("http://"))
+    expect(server_row(page, "First")).to_contain_text("Default")
+    kept = user_state(page)
+    urls = [server["url"].rstrip("/") for server in kept["servers"]]
+    assert urls == [sandbox.chat_url.rstrip("/"), sandbox.spare_url.rstrip("/")]
+    assert kept["default_url"].rstrip("/") == sandbox.chat_url.rstrip("/")
+    page.reload()
+    expect(rows.first).to_have_accessible_name("First")
+    expect(rows).to_have_count(2)
 
 
 def test_remove_asks_first(page: Page, sandbox: Sandbox) -> None:

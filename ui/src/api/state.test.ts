@@ -85,12 +85,14 @@ describe("state client", () => {
     const calls = fakeFetch(() => json(ANSWER));
     const client = createStateClient();
     await client.putServer({ url: "http://h:1", name: "One" });
+    await client.putServer({ url: "http://h:2" }, "http://h:1");
     await client.removeServer("http://h:1/a b");
     await client.setDefault(null);
     await client.setPreferences("http://h:1", { model: "p/m", agent: null });
     await client.importList({ servers: [{ url: "http://h:3" }], defaultUrl: "http://h:3" });
     expect(calls.map((call) => [call.method, call.url, call.body])).toEqual([
       ["POST", "api/state/servers", { url: "http://h:1", name: "One" }],
+      ["POST", "api/state/servers", { url: "http://h:2", replaces: "http://h:1" }],
       ["DELETE", "api/state/servers?url=http%3A%2F%2Fh%3A1%2Fa+b", undefined],
       ["PUT", "api/state/default", { url: null }],
       ["PATCH", "api/state/preferences", { url: "http://h:1", set: { model: "p/m", agent: null } }],

@@ -53,8 +53,10 @@ export interface ImportedList {
 export interface StateClient {
   /** `GET api/state` */
   load(): Promise<UserState>;
-  /** Add a server, or change the one with the same URL (name, username). */
-  putServer(server: StoredServer): Promise<UserState>;
+  /** Add a server, or change the one with the same URL (name, username); with
+   * `replaces`, the server at that URL moves to this one, keeping its place in the list,
+   * its place as the default and its choices. */
+  putServer(server: StoredServer, replaces?: string): Promise<UserState>;
   removeServer(url: string): Promise<UserState>;
   /** The user's default server; null goes back to the operator's default. */
   setDefault(url: string | null): Promise<UserState>;
@@ -95,7 +97,8 @@ function send(method: string, path: string, body: unknown): Promise<UserState> {
 export function createStateClient(): StateClient {
   return {
     load: () => call(STATE_ENDPOINT),
-    putServer: (server) => send("POST", `${STATE_ENDPOINT}/servers`, server),
+    putServer: (server, replaces) =>
+      send("POST", `${STATE_ENDPOINT}/servers`, replaces ? { ...server, replaces } : server),
     removeServer: (url) =>
       call(`${STATE_ENDPOINT}/servers?${new URLSearchParams({ url })}`, { method: "DELETE" }),
     setDefault: (url) => send("PUT", `${STATE_ENDPOINT}/default`, { url }),

@@ -229,19 +229,10 @@ export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
       if (input.name?.trim()) server.name = input.name.trim();
       if (input.username?.trim()) server.username = input.username.trim();
       const newKey = targetKey(url);
-      const before = state();
       const old =
         previousKey !== undefined && previousKey !== newKey ? ownServer(previousKey) : undefined;
-      await sync.change((client) => client.putServer(server));
-      if (old && previousKey !== undefined) {
-        // A new address: the old entry goes, its default and choices move to the new one.
-        const wasDefault =
-          before.defaultUrl !== null && targetKey(before.defaultUrl) === previousKey;
-        const choices = before.preferences[previousKey];
-        await sync.change((client) => client.removeServer(old.url));
-        if (wasDefault) await sync.change((client) => client.setDefault(url));
-        if (choices) await sync.change((client) => client.setPreferences(url, choices));
-      }
+      // A new address replaces the old in one change: same place, default and choices.
+      await sync.change((client) => client.putServer(server, old?.url));
       if (previousKey !== undefined && activeKey() === previousKey) setActiveKey(newKey);
     },
     async remove(key) {
