@@ -54,14 +54,15 @@ def describe(plan: Plan) -> str:
             --latency` on a 1 KiB file, {plan.get_runs} run(s) after a
             {plan.get_warmup_seconds} s warm-up; the median run (by requests/s) is shown
             whole.""",
-            f"""**Large bodies**: one GET of a {plan.body_bytes:,}-byte file and one POST of
-            as many bytes with a Content-Length, by an aiohttp client. MB = 10^6 bytes.
-            Peak RSS is the kernel's high-water mark (`VmHWM`, reset through
-            `/proc/PID/clear_refs` before each transfer) summed over the proxy's processes;
-            growth is peak minus RSS before. jupyter-server-proxy buffers whole bodies
-            and, with its defaults, refuses responses over 100 MiB (its tornado HTTP
-            client's `max_body_size`: 599) and requests over 512 MiB (jupyter-server's
-            `max_body_size`: 400 or a reset connection).""",
+            f"""**Large bodies**: a GET of a {plan.body_bytes:,}-byte file and a POST of as
+            many bytes with a Content-Length, by an aiohttp client, each {plan.body_runs}
+            time(s) in a row; MB/s is the median transfer's (MB = 10^6 bytes). Peak RSS is
+            the kernel's high-water mark (`VmHWM`, reset through `/proc/PID/clear_refs`
+            before each transfer) summed over the proxy's processes; growth is peak minus
+            RSS before; both are the largest over the transfers. jupyter-server-proxy
+            buffers whole bodies and, with its defaults, refuses responses over 100 MiB
+            (its tornado HTTP client's `max_body_size`: 599) and requests over 512 MiB
+            (jupyter-server's `max_body_size`: 400 or a reset connection).""",
             f"""**SSE fan-out**: {plan.sse_streams:,} streams are opened and each gets an
             `open` event; then the upstream sends {plan.sse_events} events on each, one
             every 100 ms (spread over ten 10 ms slots), each carrying its send time

@@ -58,6 +58,7 @@ class Plan:
     get_runs: int = 3
     get_warmup_seconds: int = 2
     body_bytes: int = GIB
+    body_runs: int = 3
     sse_streams: int = 1000
     sse_events: int = 50
     idle_streams: int = 10_000
@@ -79,6 +80,7 @@ class Plan:
             get_runs=1,
             get_warmup_seconds=1,
             body_bytes=128 * MIB,
+            body_runs=1,
             sse_streams=200,
             sse_events=15,
             idle_streams=1000,
