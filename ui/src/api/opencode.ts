@@ -3,7 +3,8 @@
  * server only through this (and the event stream), never with raw fetches.
  */
 
-import { DEFAULT_PROXY_PATH, proxyFetch, proxyJson, type RequestOptions } from "./http";
+import { DEFAULT_PROXY_PATH, proxyFetch, proxyJson, proxyUrl, type RequestOptions } from "./http";
+import { measuredRoundTrip } from "../lib/round-trip";
 import type {
   Agent,
   CommandBody,
@@ -159,7 +160,9 @@ export function createOpenCodeClient(
         timeoutMs: options.timeoutMs ?? HEALTH_TIMEOUT_MS,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return { health, rttMs: Math.max(0, Math.round(performance.now() - started)) };
+      const took = performance.now() - started;
+      const url = proxyUrl(proxyPath, "global/health");
+      return { health, rttMs: measuredRoundTrip(url, started, took) };
     },
     path: (options) => proxyJson<PathInfo>(proxyPath, target, "path", options),
     project: (options) => proxyJson<Project>(proxyPath, target, "project/current", options),
