@@ -185,6 +185,38 @@ def _reply_session(context: BrowserContext, page: Page, sandbox: Sandbox, title:
     return session_id
 
 
+def test_the_open_session_archived_says_so_and_comes_back(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """Archiving the session on screen leaves it on screen, marked Archived next to its
+    title; Unarchive there brings it back to the list (the server's archive time goes)."""
+    session_id = _reply_session(context, page, sandbox, "Archive while open")
+    header = page.locator(".chat-header")
+    expect(header.get_by_text("Archived", exact=True)).to_have_count(0)
+    choose(page, row(page, "Archive while open"), "Archive")
+    expect(row(page, "Archive while open")).to_have_count(0)
+    unarchive = header.get_by_role("button", name="Unarchive")
+    expect(unarchive).to_be_visible()
+    wait_until(
+        page,
+        lambda: bool(
+            server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get("archived")
+        ),
+    )
+    screenshot(page, "sessions-open-archived")
+    unarchive.click()
+    expect(row(page, "Archive while open")).to_be_visible()
+    expect(unarchive).to_have_count(0)
+    wait_until(
+        page,
+        lambda: (
+            not server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get(
+                "archived"
+            )
+        ),
+    )
+
+
 def test_export_markdown_and_json(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
     """The JSON download is the server's session and messages; the markdown reads as the chat."""
     session_id = _reply_session(context, page, sandbox, "Export me")

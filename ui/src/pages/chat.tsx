@@ -28,6 +28,7 @@ import { PromptBox, type PromptHandle } from "../components/prompt/prompt-box";
 import { PermissionCard, QuestionCard } from "../components/requests";
 import { RevertBanner } from "../components/revert-banner";
 import { AgentIcon, RedoIcon, UndoIcon } from "../components/session-icons";
+import { ArchiveIcon } from "../components/workspace-icons";
 import { TodoDock } from "../components/todo-dock";
 import { TranscriptView } from "../components/transcript-view";
 import { CloseIcon, DiffIcon } from "../components/icons";
@@ -147,6 +148,18 @@ export function ChatView(props: {
     forkAll: () => act(null, "Not forked", () => openFork(undefined, undefined)),
     report: setActionProblem,
   };
+  const [unarchiving, setUnarchiving] = createSignal(false);
+  const unarchive = async () => {
+    setUnarchiving(true);
+    setActionProblem(null);
+    try {
+      await sessions.archive(props.sessionID, false);
+    } catch (error) {
+      setActionProblem({ ...problemOf(error), title: `Not unarchived: ${problemOf(error).title}` });
+    } finally {
+      setUnarchiving(false);
+    }
+  };
   const canUndo = () => undoTarget(chat.transcript, revert()) !== undefined;
   const canRedo = () => redoStep(chat.transcript, revert()) !== undefined;
 
@@ -253,6 +266,21 @@ export function ChatView(props: {
               >
                 {status().type === "retry" ? "Retrying" : busy() ? "Working" : "Idle"}
               </span>
+              <Show when={session()?.time.archived}>
+                <span class="archived-badge">
+                  <ArchiveIcon />
+                  Archived
+                  <button
+                    type="button"
+                    class="archived-undo"
+                    title="Bring it back to the session list"
+                    disabled={unarchiving()}
+                    onClick={() => void unarchive()}
+                  >
+                    Unarchive
+                  </button>
+                </span>
+              </Show>
             </div>
           </div>
           <Show when={session()?.summary?.files}>
