@@ -157,3 +157,31 @@ def test_changes_refresh_themselves(context: BrowserContext, page: Page, sandbox
         page.get_by_role("button", name="Close terminal", exact=True).click()
     finally:
         _restore_project(sandbox)
+
+
+def test_a_side_panel_leaves_the_title_readable(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """With the Files panel open at 1400 px the header's tools show only their icons, so
+    the session's title is not cut; they still work by name."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_chat(context, page, sandbox)
+    new_session(page)
+    title = "Improve the greeting in hello.py"
+    send(page, f"Say hello [title:{title}]")
+    heading = page.get_by_role("heading", name=title, level=1)
+    expect(heading).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Files", exact=True).click()
+    expect(page.get_by_role("tree")).to_be_visible()
+
+    def cut() -> bool:
+        return bool(heading.evaluate("(h) => h.scrollWidth > h.clientWidth"))
+
+    wait_until(page, lambda: not cut())
+    screenshot(page, "panel-open-title")
+    tools = page.locator(".chat-tools")
+    expect(tools.get_by_text("Changes", exact=True)).to_be_hidden()
+    tools.get_by_role("button", name="Changes", exact=True).click()
+    expect(page.get_by_role("button", name="Changes", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
