@@ -416,7 +416,15 @@ def test_pickers_fit_a_phone(
     for button in (agent_button(page), model_button(page), variant_button(page)):
         expect(button).to_be_visible()
         assert_on_screen(button)
+    # One row: the model button drops its "(default)" hint there (its name keeps it).
+    expect(model_button(page)).to_have_accessible_name("Model: Fake model (default)")
+    bar = [agent_button(page), model_button(page), variant_button(page)]
+    bar.append(page.get_by_role("button", name="Attach files", exact=True))
+    bar.append(page.get_by_role("button", name="Send", exact=True))
     screenshot(page, "pickers-phone-bar")
+    boxes = [box for b in bar if (box := b.bounding_box())]
+    tops = {round(box["y"] + box["height"] / 2) for box in boxes}
+    assert max(tops) - min(tops) <= 2, boxes
     model_button(page).click()
     dialog = model_dialog(page)
     expect(dialog).to_be_visible()
