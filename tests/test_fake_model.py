@@ -153,6 +153,14 @@ class TestScript:
             "prompt": TASK_PROMPT,
             "subagent_type": "general",
         }
+        nested = script.call_for("task", "Check=>tool:bash:ls -a", []).arguments
+        assert nested["description"] == "Check"
+        assert nested["prompt"] == f"{TASK_PROMPT} [tool:bash:ls -a]"
+        # The sub-agent's prompt runs the step; the parent's holds one task step only.
+        assert script.steps_of(nested["prompt"]) == [("tool:bash", "ls -a")]
+        assert script.steps_of("Go [task:Check=>tool:bash:ls -a]") == [
+            ("task", "Check=>tool:bash:ls -a")
+        ]
         assert script.call_for("webfetch", "http://x/", []).arguments["url"] == "http://x/"
 
     @pytest.mark.parametrize("seen", [GREETINGS[0], GREETINGS[1]])

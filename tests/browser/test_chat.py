@@ -59,8 +59,8 @@ def last_reply(page: Page) -> Locator:
 
 
 def badge(page: Page) -> Locator:
-    """The session's busy/idle badge."""
-    return page.get_by_role("status", name=re.compile("^Session (busy|idle)$"))
+    """The session's busy/idle/waiting badge."""
+    return page.get_by_role("status", name=re.compile("^Session (busy|idle|waiting for you)$"))
 
 
 def server_json(server_url: str, path: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import Sandbox, screenshot
+from tests.browser.conftest import Sandbox, screenshot, wait_until
 from tests.browser.test_chat import last_reply, new_session, open_chat, send, server_json
 from tools.fake_model import REPLY
 from tools.fake_model.script import TODOS, WRITE_CONTENT
@@ -203,6 +203,73 @@ def test_task_card_opens_the_child_session(
     link.click()
     expect(page).to_have_url(re.compile(f"/{child_id}$"))
     expect(last_reply(page)).to_contain_text(REPLY)
+
+
+def child_of(sandbox: Sandbox, session_id: str) -> dict[str, Any]:
+    """The one sub-agent session the server made for this session."""
+    [child] = server_json(sandbox.chat_server.url, f"/session/{session_id}/children")
+    return child
+
+
+def pending_permission(page: Page, sandbox: Sandbox, child_id: str) -> dict[str, Any]:
+    """The server's pending permission request of the sub-agent's session, once it asks."""
+    found: list[dict[str, Any]] = []
+
+    def pending() -> bool:
+        found[:] = [
+            r
+            for r in server_json(sandbox.chat_server.url, "/permission")
+            if r["sessionID"] == child_id
+        ]
+        return len(found) == 1
+
+    wait_until(page, pending, timeout=30)
+    return found[0]
+
+
+def test_a_sub_agent_asks_for_permission_in_the_parent(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """A sub-agent's command waiting for approval shows in the parent's chat, naming the
+    sub-agent; the parent reads "waiting for you" (badge, list and task card) and "Allow
+    once" there lets the sub-agent's command run on the server."""
+    session_id = start(context, page, sandbox)
+    command = "echo from-child-$((6*7))"
+    send(page, f"Delegate [task:Check the files=>tool:bash:{command}] [title:Parent asks]")
+    wait_until(
+        page,
+        lambda: bool(server_json(sandbox.chat_server.url, f"/session/{session_id}/children")),
+        timeout=30,
+    )
+    child = child_of(sandbox, session_id)
+    asked = pending_permission(page, sandbox, child["id"])
+
+    request = page.get_by_role(
+        "group", name="Permission needed: the general sub-agent wants to run a command"
+    )
+    expect(request).to_be_visible(timeout=15_000)
+    expect(request).to_contain_text(command)
+    origin = request.get_by_role("link", name=child["title"])
+    assert (origin.get_attribute("href") or "").endswith(f"/{child['id']}")
+    expect(page.get_by_role("status", name="Session waiting for you")).to_have_text(
+        "Waiting for you"
+    )
+    row = page.get_by_role("list", name="Sessions").get_by_role("listitem", name="Parent asks")
+    expect(row.get_by_role("img", name="waiting for you")).to_be_visible()
+    task = page.locator("details.tool-card", has_text="Check the files")
+    expect(head(task)).to_contain_text("Waiting for you")
+    screenshot(page, "tools-subagent-permission")
+
+    request.get_by_role("button", name="Allow once").click()
+    expect(request).to_have_count(0)
+    assert [
+        r for r in server_json(sandbox.chat_server.url, "/permission") if r["id"] == asked["id"]
+    ] == []
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=30_000)
+    [bash] = tool_parts(sandbox, child["id"], "bash")
+    assert bash["state"]["status"] == "completed"
+    assert "from-child-42" in bash["state"]["output"]
+    expect(row.get_by_role("img", name="idle")).to_be_visible()
 
 
 def test_webfetch_failure_is_plain(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:

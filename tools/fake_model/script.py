@@ -14,6 +14,8 @@ Tool markers, run in the order they appear:
 - ``[todo:K]`` writes the todo list ``TODOS`` with the first K items done and the next one
   in progress (``[todo]`` is ``[todo:0]``);
 - ``[task:DESCRIPTION]`` hands ``TASK_PROMPT`` to the ``general`` sub-agent;
+  ``[task:DESCRIPTION=>STEP]`` adds the marker ``[STEP]`` to that prompt, so the sub-agent
+  runs it first (``[task:Check=>tool:bash:ls]`` makes the sub-agent ask to run ``ls``);
 - ``[question:TEXT|A|B]`` asks the user TEXT with the options A and B;
 - ``[tour]`` is the whole demo (``TOUR``): plan, explore, run, a risky command that asks
   for permission, an edit of ``hello.py`` that flips its greeting, and a markdown answer.
@@ -252,7 +254,9 @@ def call_for(kind: str, arg: str, results: list[str]) -> ToolCall:
     if kind == "todo":
         return ToolCall("todowrite", {"todos": todos(int(arg or 0))})
     if kind == "task":
-        arguments = {"description": arg, "prompt": TASK_PROMPT, "subagent_type": "general"}
+        description, _, step = arg.partition("=>")
+        prompt = f"{TASK_PROMPT} [{step}]" if step else TASK_PROMPT
+        arguments = {"description": description, "prompt": prompt, "subagent_type": "general"}
         return ToolCall("task", arguments)
     text, *options = arg.split("|")
     question = {

@@ -1,7 +1,9 @@
 /**
  * What the agent is waiting for: a permission to use a tool ("Allow once", "Always
  * allow", "Reject") or answers to its questions. Shown above the prompt box, in place,
- * until answered here or elsewhere (the server's `*.replied` event removes them).
+ * until answered here or elsewhere (the server's `*.replied` event removes them). A
+ * sub-agent's request is shown in the sessions above it too, naming the sub-agent (its
+ * agent, and its session's title as a link into it); the answer goes to the request itself.
  */
 
 import { createSignal, For, Index, Show, type JSX } from "solid-js";
@@ -12,9 +14,13 @@ import type {
   QuestionInfo,
   QuestionRequest,
 } from "../api/types";
+import { Link, sessionPath } from "../context/router";
+import { useServers } from "../context/servers";
 import { useSessions } from "../context/sessions";
+import { displayTitle } from "../lib/session-title";
 import { QuestionIcon, ShieldIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
+import { AgentIcon } from "./session-icons";
 
 const WHAT = {
   bash: "run a command",
@@ -30,8 +36,48 @@ function wants(permission: string): string {
   return WHAT[permission as keyof typeof WHAT] ?? `use “${permission}”`;
 }
 
-export function PermissionCard(props: { request: PermissionRequest }): JSX.Element {
+/** Where a request is shown: the session on screen (a sub-agent's request names it). */
+interface CardProps<T> {
+  request: T;
+  /** The session on screen. */
+  sessionID: string;
+}
+
+/** Who asks: "the agent", or "the general sub-agent" when a sub-agent's session asks. */
+function useAsker(props: CardProps<{ sessionID: string }>) {
   const sessions = useSessions();
+  const fromSubagent = () => props.request.sessionID !== props.sessionID;
+  const who = () => {
+    if (!fromSubagent()) return "the agent";
+    const agent = sessions.get(props.request.sessionID)?.agent;
+    return agent ? `the ${agent} sub-agent` : "a sub-agent";
+  };
+  return { fromSubagent, who };
+}
+
+/** The sub-agent's session a request comes from, as a link into it. */
+function RequestFrom(props: { sessionID: string }): JSX.Element {
+  const sessions = useSessions();
+  const servers = useServers();
+  const session = () => sessions.get(props.sessionID);
+  const href = () => sessionPath(servers.active()?.key ?? "", props.sessionID);
+  return (
+    <p class="request-from">
+      <AgentIcon />
+      <span>From sub-agent session</span>
+      <Link href={href()} title="Open the sub-agent's session">
+        {(() => {
+          const found = session();
+          return found ? displayTitle(found) : "(not loaded)";
+        })()}
+      </Link>
+    </p>
+  );
+}
+
+export function PermissionCard(props: CardProps<PermissionRequest>): JSX.Element {
+  const sessions = useSessions();
+  const asker = useAsker(props);
   const [busy, setBusy] = createSignal<PermissionReply | null>(null);
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const command = () => {
@@ -57,9 +103,12 @@ export function PermissionCard(props: { request: PermissionRequest }): JSX.Eleme
       <div class="request-head">
         <ShieldIcon />
         <h3 id={titleId}>
-          Permission needed: the agent wants to {wants(props.request.permission)}
+          Permission needed: {asker.who()} wants to {wants(props.request.permission)}
         </h3>
       </div>
+      <Show when={asker.fromSubagent()}>
+        <RequestFrom sessionID={props.request.sessionID} />
+      </Show>
       <Show when={patterns().length > 0}>
         <ul class="request-patterns">
           <For each={patterns()}>
@@ -112,8 +161,9 @@ export function PermissionCard(props: { request: PermissionRequest }): JSX.Eleme
   );
 }
 
-export function QuestionCard(props: { request: QuestionRequest }): JSX.Element {
+export function QuestionCard(props: CardProps<QuestionRequest>): JSX.Element {
   const sessions = useSessions();
+  const asker = useAsker(props);
   const [chosen, setChosen] = createSignal<string[][]>(props.request.questions.map(() => []));
   const [custom, setCustom] = createSignal<string[]>(props.request.questions.map(() => ""));
   const [busy, setBusy] = createSignal(false);
@@ -152,12 +202,15 @@ export function QuestionCard(props: { request: QuestionRequest }): JSX.Element {
   return (
     <form
       class="request-card question"
-      aria-label="Question from the agent"
+      aria-label={`Question from ${asker.who()}`}
       onSubmit={(event) => {
         event.preventDefault();
         if (complete()) void run(() => sessions.replyQuestion(props.request, answers()));
       }}
     >
+      <Show when={asker.fromSubagent()}>
+        <RequestFrom sessionID={props.request.sessionID} />
+      </Show>
       <Index each={props.request.questions}>
         {(question, index) => (
           <fieldset class="question-block">

@@ -369,6 +369,7 @@ function SessionNode(props: {
   const [chosen, setChosen] = createSignal<boolean>();
   const expanded = () => chosen() ?? holdsSelected();
   const busyBelow = () => children().some((child) => sessions.busy(child.id));
+  const waitingBelow = () => children().some((child) => sessions.waiting(child.id));
   return (
     <>
       <SessionItem
@@ -379,6 +380,7 @@ function SessionNode(props: {
         depth={props.depth}
         subagents={children().length}
         subagentsBusy={busyBelow()}
+        subagentsWaiting={waitingBelow()}
         expanded={expanded()}
         onToggle={() => setChosen(!expanded())}
         handlers={props.handlers}
@@ -418,6 +420,8 @@ function SessionItem(props: {
   /** How many sub-agent sessions it has. */
   subagents: number;
   subagentsBusy: boolean;
+  /** One of them (or one below) waits for the user. */
+  subagentsWaiting: boolean;
   expanded: boolean;
   onToggle: () => void;
   handlers: RowHandlers;
@@ -432,7 +436,8 @@ function SessionItem(props: {
   const title = () => displayTitle(props.session);
   const id = () => props.session.id;
   const busy = () => sessions.busy(id());
-  const waiting = () => sessions.permissions(id()).length + sessions.questions(id()).length > 0;
+  // A sub-agent's request waits in every session above it, folded or not.
+  const waiting = () => sessions.waiting(id());
   const unread = () => notifications.unread(id());
 
   const startRename = () => {
@@ -634,7 +639,7 @@ function SessionItem(props: {
         <button
           type="button"
           class="subagent-toggle"
-          classList={{ busy: props.subagentsBusy }}
+          classList={{ busy: props.subagentsBusy, waiting: props.subagentsWaiting }}
           aria-expanded={props.expanded}
           aria-controls={`subagents-${props.session.id}`}
           aria-label={`${props.expanded ? "Hide" : "Show"} ${props.subagents} sub-agent${props.subagents === 1 ? "" : "s"}`}

@@ -3,7 +3,10 @@
  * for a permission or an answer while it was not on screen is marked unread in the list
  * (until it is opened), the tab's title counts the unread sessions ("(2) …"), and, when
  * the tab is hidden and the user turned them on in Settings, a browser notification says
- * what happened; clicking it brings the tab forward on that session. At most one
+ * what happened; clicking it brings the tab forward on that session. A sub-agent's
+ * permission request or question counts for its top-level session, where the list shows
+ * it and the chat lets the user answer it (not when that session, the sub-agent's, or one
+ * between is on screen). At most one
  * notification per session and kind until the session is seen. The unread marks are kept
  * per server in localStorage: a reload (or the next visit) still shows them, and the
  * count leaves out sessions the server no longer has.
@@ -33,6 +36,7 @@ import {
   notifyKey,
   saveUnread,
   shouldNotify,
+  towardRoot,
   type Attention,
   type Viewing,
 } from "../lib/attention";
@@ -191,8 +195,13 @@ export function NotificationsProvider(props: { children: JSX.Element }): JSX.Ele
   };
 
   useServerEvents((event) => {
-    const attention = tracker.observe(event, isChild);
-    if (!attention) return;
+    const found = tracker.observe(event, isChild);
+    if (!found) return;
+    // A sub-agent's request shows (and is answered) in the sessions above it.
+    const attention = towardRoot(
+      found,
+      untrack(() => sessions.ancestors(found.sessionID)),
+    );
     untrack(() => {
       setUnread((current) => markUnread(current, attention, viewing()));
       notify(attention);

@@ -1,6 +1,7 @@
 /**
  * The sessions of the server in use: the list (sub-agent sessions by parent), which are
- * busy, and what the agent is waiting for (permission requests and questions). Everything
+ * busy, and what the agent is waiting for (permission requests and questions; a session
+ * also waits for what its sub-agents wait for, at any depth). Everything
  * is fetched when the server changes and after the event stream reconnects, and kept
  * current by events in between; nothing here polls. Also the session-wide actions that
  * answer with the updated or new session: revert, unrevert, fork, archive, share; and
@@ -30,6 +31,7 @@ import type {
   SessionStatus,
 } from "../api/types";
 import type { SessionExport } from "../lib/session-export";
+import { ancestors, requestsByTree } from "../lib/session-tree";
 import { useConnection, useResync, useServerEvents } from "./connection";
 
 interface SessionsState {
@@ -56,8 +58,18 @@ interface SessionsValue {
   busy(id: string): boolean;
   /** The sessions the agent works in now (any depth). */
   busyIDs: Accessor<string[]>;
+  /** The session's own permission requests. */
   permissions(sessionID: string): PermissionRequest[];
+  /** The session's own questions. */
   questions(sessionID: string): QuestionRequest[];
+  /** The permission requests of the session and of its sub-agents (any depth). */
+  waitingPermissions(sessionID: string): PermissionRequest[];
+  /** The questions of the session and of its sub-agents (any depth). */
+  waitingQuestions(sessionID: string): QuestionRequest[];
+  /** The session or one of its sub-agents waits for the user. */
+  waiting(sessionID: string): boolean;
+  /** The sessions above a sub-agent's session, nearest first (none for a top-level one). */
+  ancestors(sessionID: string): string[];
   error(sessionID: string): MessageError | undefined;
   clearError(sessionID: string): void;
   create(): Promise<Session>;
@@ -263,6 +275,12 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
     for (const group of groups.values()) group.sort(newestFirst);
     return groups;
   });
+  const parentOf = (id: string) => state.sessions[id]?.parentID;
+  // Each request under its session and every session above it, worked out once per change.
+  const permissionTree = createMemo(() =>
+    requestsByTree(Object.values(state.permissions), parentOf),
+  );
+  const questionTree = createMemo(() => requestsByTree(Object.values(state.questions), parentOf));
   const drafts = new Map<string, string>();
   const keep = (session: Session) => {
     if (session && typeof session.id === "string") {
@@ -294,6 +312,10 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
       Object.values(state.permissions).filter((request) => request.sessionID === sessionID),
     questions: (sessionID) =>
       Object.values(state.questions).filter((request) => request.sessionID === sessionID),
+    waitingPermissions: (sessionID) => permissionTree().get(sessionID) ?? [],
+    waitingQuestions: (sessionID) => questionTree().get(sessionID) ?? [],
+    waiting: (sessionID) => permissionTree().has(sessionID) || questionTree().has(sessionID),
+    ancestors: (sessionID) => ancestors(sessionID, parentOf),
     error: (sessionID) => state.errors[sessionID],
     clearError: (sessionID) =>
       setState(

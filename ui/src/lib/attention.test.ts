@@ -8,6 +8,7 @@ import {
   saveUnread,
   shouldNotify,
   titleWithCount,
+  towardRoot,
   UNREAD_LIMIT,
   UNREAD_PREFIX,
   type Attention,
@@ -77,6 +78,50 @@ describe("AttentionTracker", () => {
     expect(
       tracker.observe({ type: "question.asked", properties: { sessionID: "s1" } }, isChild),
     ).toEqual({ sessionID: "s1", kind: "question" });
+  });
+});
+
+describe("towardRoot", () => {
+  it("makes a sub-agent's request the news of its top-level session", () => {
+    const asked: Attention = { sessionID: "grandchild", kind: "permission" };
+    expect(towardRoot(asked, ["child", "root"])).toEqual({
+      sessionID: "root",
+      kind: "permission",
+      shownIn: ["grandchild", "child"],
+    });
+    expect(towardRoot({ sessionID: "child", kind: "question" }, ["root"])).toEqual({
+      sessionID: "root",
+      kind: "question",
+      shownIn: ["child"],
+    });
+  });
+
+  it("leaves top-level sessions and other news alone", () => {
+    const own: Attention = { sessionID: "root", kind: "permission" };
+    expect(towardRoot(own, [])).toBe(own);
+    const failed: Attention = { sessionID: "child", kind: "failed" };
+    expect(towardRoot(failed, ["root"])).toBe(failed);
+  });
+
+  it("is not unread while any session showing it is on screen", () => {
+    const asked = towardRoot({ sessionID: "grandchild", kind: "question" }, ["child", "root"]);
+    const none = new Set<string>();
+    for (const on of ["root", "child", "grandchild"]) {
+      expect(markUnread(none, asked, { sessionID: on, visible: true })).toBe(none);
+    }
+    expect([...markUnread(none, asked, { sessionID: "other", visible: true })]).toEqual(["root"]);
+    expect([...markUnread(none, asked, { sessionID: "child", visible: false })]).toEqual(["root"]);
+  });
+
+  it("says a sub-agent waits in the notification", () => {
+    const asked = towardRoot({ sessionID: "child", kind: "permission" }, ["root"]);
+    expect(notificationText(asked, "Fox")).toEqual({
+      title: "Needs permission: Fox",
+      body: "A sub-agent waits for you to allow or reject a step.",
+    });
+    expect(notificationText({ sessionID: "root", kind: "question" }, "Fox").body).toBe(
+      "The agent waits for your answer.",
+    );
   });
 });
 

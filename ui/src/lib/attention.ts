@@ -3,7 +3,9 @@
  * finished, one that failed, a permission request, a question), which sessions are
  * therefore unread (it happened while the session was not on screen), and when a browser
  * notification is due (the tab is hidden, the user turned them on, not already sent).
- * The unread marks are kept in localStorage per server, so a reload keeps them.
+ * The unread marks are kept in localStorage per server, so a reload keeps them. A
+ * sub-agent's permission request or question is news for the top-level session it works
+ * for: that is where the list shows it and where it is answered.
  */
 
 import type { KeyValueStorage } from "./storage";
@@ -15,6 +17,11 @@ export interface Attention {
   kind: AttentionKind;
   /** The error's message, for a failure. */
   detail?: string;
+  /**
+   * For a sub-agent's request: the other sessions that show it (the sub-agent's own
+   * first, then those between it and `sessionID`, the top-level session).
+   */
+  shownIn?: string[];
 }
 
 interface EventLike {
@@ -89,6 +96,18 @@ export class AttentionTracker {
   }
 }
 
+/**
+ * A sub-agent's request as the news of the top-level session above it (`above`: the
+ * sessions above the one that asks, nearest first). Anything else stays as it is.
+ */
+export function towardRoot(attention: Attention, above: readonly string[]): Attention {
+  const root = above[above.length - 1];
+  if (!root || (attention.kind !== "permission" && attention.kind !== "question")) {
+    return attention;
+  }
+  return { ...attention, sessionID: root, shownIn: [attention.sessionID, ...above.slice(0, -1)] };
+}
+
 export interface Viewing {
   /** The session on screen, if any. */
   sessionID: string | undefined;
@@ -107,7 +126,9 @@ export function markUnread(
   attention: Attention,
   viewing: Viewing,
 ): ReadonlySet<string> {
-  if (sees(viewing, attention.sessionID) || unread.has(attention.sessionID)) return unread;
+  const seen =
+    sees(viewing, attention.sessionID) || !!attention.shownIn?.some((id) => sees(viewing, id));
+  if (seen || unread.has(attention.sessionID)) return unread;
   return new Set([...unread, attention.sessionID]);
 }
 
@@ -195,11 +216,18 @@ export function notificationText(
     case "permission":
       return {
         title: `Needs permission: ${title}`,
-        body: "The agent waits for you to allow or reject a step.",
+        body: `${who(attention)} waits for you to allow or reject a step.`,
       };
     case "question":
-      return { title: `Has a question: ${title}`, body: "The agent waits for your answer." };
+      return {
+        title: `Has a question: ${title}`,
+        body: `${who(attention)} waits for your answer.`,
+      };
   }
+}
+
+function who(attention: Attention): string {
+  return attention.shownIn?.length ? "A sub-agent" : "The agent";
 }
 
 /** The tab's title with the count of sessions waiting to be seen: "(2) opencode". */

@@ -1,8 +1,9 @@
 /**
  * One session: its header (with "Sub-agent of …" for a sub-agent's session, Undo, Redo
  * and the context panel), the conversation (following the newest words while the user
- * is at the bottom; what a revert undid folded into a banner), what the agent is waiting
- * for, its todo list and the prompt box.
+ * is at the bottom; what a revert undid folded into a banner), what the agent and its
+ * sub-agents are waiting for (answered here; the badge then says "Waiting for you"), its
+ * todo list and the prompt box.
  *
  * The page gives the transcript's messages their actions (`ChatActionsContext`): revert
  * to a prompt (its text comes back into the prompt box), fork (landing in the new
@@ -61,6 +62,7 @@ export function ChatView(props: {
   const session = () => sessions.get(props.sessionID);
   const busy = () => sessions.busy(props.sessionID);
   const status = () => sessions.status(props.sessionID);
+  const waiting = () => sessions.waiting(props.sessionID);
   const revert = () => session()?.revert;
   const parent = () => {
     const id = session()?.parentID;
@@ -260,11 +262,17 @@ export function ChatView(props: {
               <h1 id="chat-title">{session() ? displayTitle(session()!) : "Session"}</h1>
               <span
                 class="status-badge"
-                data-status={status().type}
+                data-status={waiting() ? "waiting" : status().type}
                 role="status"
-                aria-label={`Session ${busy() ? "busy" : "idle"}`}
+                aria-label={`Session ${waiting() ? "waiting for you" : busy() ? "busy" : "idle"}`}
               >
-                {status().type === "retry" ? "Retrying" : busy() ? "Working" : "Idle"}
+                {waiting()
+                  ? "Waiting for you"
+                  : status().type === "retry"
+                    ? "Retrying"
+                    : busy()
+                      ? "Working"
+                      : "Idle"}
               </span>
               <Show when={session()?.time.archived}>
                 <span class="archived-badge">
@@ -447,11 +455,11 @@ export function ChatView(props: {
               </div>
             )}
           </Show>
-          <For each={sessions.permissions(props.sessionID)}>
-            {(request) => <PermissionCard request={request} />}
+          <For each={sessions.waitingPermissions(props.sessionID)}>
+            {(request) => <PermissionCard request={request} sessionID={props.sessionID} />}
           </For>
-          <For each={sessions.questions(props.sessionID)}>
-            {(request) => <QuestionCard request={request} />}
+          <For each={sessions.waitingQuestions(props.sessionID)}>
+            {(request) => <QuestionCard request={request} sessionID={props.sessionID} />}
           </For>
           <TodoDock todos={chat.todos()} changed={chat.todosChanged()} busy={busy()} />
           <PromptBox

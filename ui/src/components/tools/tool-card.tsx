@@ -1,8 +1,8 @@
 /**
  * One tool call as a card that reads as what it did: an icon and a verb ("Ran",
  * "Read", "Edited", ...), the key argument (command, file and line range, pattern, URL,
- * description), counts, and the call's state (running, waiting for approval, done and
- * how long it took, failed). It is a `<details>` named like "Ran python3 hello.py":
+ * description), counts, and the call's state (running, waiting for approval, a task
+ * whose sub-agent waits for the user, done and how long it took, failed). It is a `<details>` named like "Ran python3 hello.py":
  * edits, writes, questions and tasks open by default, noisy ones stay folded, and a
  * failure opens with its error in plain sight. The body is drawn by the tool's own
  * module; code and diffs only once the card is first opened (they are not cheap).
@@ -22,7 +22,7 @@ import {
 import type { ToolPart } from "../../api/types";
 import { useSessions } from "../../context/sessions";
 import { durationText } from "../../lib/format";
-import { summarize, type ToolFamily, type ToolSummary } from "../../lib/tools";
+import { summarize, taskSessionId, type ToolFamily, type ToolSummary } from "../../lib/tools";
 import { ChevronIcon } from "../icons";
 import { BashBody } from "./bash";
 import { EditBody, PatchBody } from "./edit";
@@ -30,7 +30,7 @@ import { GenericBody } from "./generic";
 import { QuestionBody } from "./question";
 import { ReadBody } from "./read";
 import { GlobBody, GrepBody, ListBody } from "./search";
-import { Counts, type ToolBodyProps } from "./shared";
+import { Counts, metaOf, outputText, type ToolBodyProps } from "./shared";
 import { TaskBody } from "./task";
 import { TodoBody } from "./todo";
 import { Spinner, ToolIcon } from "./tool-icons";
@@ -82,6 +82,15 @@ export function ToolCard(props: { part: ToolPart; root?: string | undefined }): 
     return sessions
       .permissions(props.part.sessionID)
       .some((request) => request.tool?.callID === props.part.callID);
+  });
+  /** A task whose sub-agent (or one below it) waits for a permission or an answer. */
+  const subagentWaits = createMemo(() => {
+    const status = state().status;
+    if (summary().family !== "task" || (status !== "pending" && status !== "running")) {
+      return false;
+    }
+    const child = taskSessionId(metaOf(props.part), outputText(props.part));
+    return !!child && sessions.waiting(child);
   });
   const wantsOpen = createMemo(() => opensByDefault(summary()));
   const [open, setOpen] = createSignal(untrack(wantsOpen));
@@ -146,6 +155,9 @@ export function ToolCard(props: { part: ToolPart; root?: string | undefined }): 
           <Switch>
             <Match when={awaiting()}>
               <span class="tool-waiting">Waiting for approval</span>
+            </Match>
+            <Match when={subagentWaits()}>
+              <span class="tool-waiting">Waiting for you</span>
             </Match>
             <Match when={state().status === "pending"}>
               <Spinner />
