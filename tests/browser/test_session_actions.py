@@ -283,16 +283,24 @@ def test_todo_checklist_above_the_prompt(
     context: BrowserContext, page: Page, sandbox: Sandbox
 ) -> None:
     """The agent's todo list shows above the prompt box as it works ("1 of 3 done", the
-    item in progress marked, done ones struck through), folds at a click, shrinks when
-    finished, and matches the server's list."""
+    item in progress marked, done ones struck through), folds to its head while the agent
+    waits for the user (the question keeps the room), unfolds and folds at a click,
+    shrinks when finished, and matches the server's list."""
     open_chat(context, page, sandbox)
     session_id = new_session(page)
     # The question holds the agent between the two todo updates.
     send(page, "Plan it [todo:1] [question:Carry on?|Yes|No] [todo:3] [title:Todo test]")
     dock = page.get_by_role("region", name="Todo list")
     expect(dock).to_contain_text("1 of 3 done", timeout=15_000)
+    toggle = dock.get_by_role("button", name=re.compile("1 of 3 done"))
+    expect(page.get_by_role("form", name="Question from the agent")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_contain_text(TODOS[1])  # the item in progress, in the folded head
     items = dock.get_by_role("listitem")
+    expect(items.first).to_be_hidden()
+    toggle.click()
     expect(items).to_have_count(3)
+    expect(items.first).to_be_visible()
     expect(items.nth(0)).to_have_attribute("data-status", "completed")
     expect(items.nth(0)).to_contain_text("(done)")
     assert "line-through" in items.nth(0).locator(".todo-text").evaluate(
@@ -310,13 +318,9 @@ def test_todo_checklist_above_the_prompt(
     ]
     screenshot(page, "session-todo-dock")
 
-    toggle = dock.get_by_role("button", name=re.compile("1 of 3 done"))
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(items.first).to_be_hidden()
-    expect(toggle).to_contain_text(TODOS[1])  # the item in progress, in the folded head
-    toggle.click()
-    expect(items.first).to_be_visible()
 
     card = page.get_by_role("form", name="Question from the agent")
     card.get_by_role("radio", name=re.compile("^Yes")).check()

@@ -6,7 +6,8 @@
  * When it is finished it shrinks to its head, until dismissed or the next prompt starts
  * (the tool card in the transcript keeps the list); a list found finished when the
  * session is opened is old news and stays hidden, and one an earlier turn left unfinished
- * shows folded.
+ * shows folded. While the agent waits for the user it folds too, so a permission card
+ * and the prompt box keep the room (on a phone they filled the screen with it).
  */
 
 import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from "solid-js";
@@ -27,6 +28,9 @@ export function TodoDock(props: {
   /** The list changed while the chat was open. */
   changed: boolean;
   busy: boolean;
+  /** The agent waits for the user (a permission, a question): the list folds to its
+   * head, which still names the item in progress, and leaves the room to the request. */
+  waiting?: boolean;
 }): JSX.Element {
   const progress = createMemo(() => todoProgress(props.todos));
   const [expanded, setExpanded] = createSignal<boolean>();
@@ -56,8 +60,10 @@ export function TodoDock(props: {
   const visible = () =>
     props.todos.length > 0 && !dismissed() && (!progress().finished || props.changed);
   // Open while the agent works through it; a list left unfinished by an earlier turn
-  // shows folded to its head until opened.
-  const open = () => expanded() ?? (!progress().finished && (props.busy || props.changed));
+  // shows folded to its head until opened, and so does one while the agent waits for
+  // the user; a fold or an unfold by the user's click holds until the list finishes.
+  const open = () =>
+    expanded() ?? (!progress().finished && !props.waiting && (props.busy || props.changed));
 
   return (
     <Show when={visible()}>

@@ -461,7 +461,12 @@ export function ChatView(props: {
           <For each={sessions.waitingQuestions(props.sessionID)}>
             {(request) => <QuestionCard request={request} sessionID={props.sessionID} />}
           </For>
-          <TodoDock todos={chat.todos()} changed={chat.todosChanged()} busy={busy()} />
+          <TodoDock
+            todos={chat.todos()}
+            changed={chat.todosChanged()}
+            busy={busy()}
+            waiting={waiting()}
+          />
           <PromptBox
             chat={chat}
             draftKey={`${serverKey()}\n${props.sessionID}`}
