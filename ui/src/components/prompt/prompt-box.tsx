@@ -56,8 +56,14 @@ const LIST_ID = "prompt-suggestions";
 
 /** What the page may do to the prompt box. */
 export interface PromptHandle {
-  text(): string;
-  setText(text: string): void;
+  /** What the box holds now. */
+  current(): { text: string; attachments: readonly Attachment[] };
+  /**
+   * Put a prompt into the box, as an ordinary prompt (a reverted one comes back): its text,
+   * its mentions (sent again while the text names them) and its attachments; undefined
+   * empties the box.
+   */
+  fill(prompt: PromptInput | undefined): void;
   focus(): void;
 }
 
@@ -145,10 +151,13 @@ export function PromptBox(props: {
   createEffect(() => saveDraft(storage, props.draftKey, stored()));
 
   props.control?.({
-    text,
-    setText(value) {
+    current: () => ({ text: text(), attachments: attachments() }),
+    fill(prompt) {
+      for (const mention of prompt?.mentions ?? []) known.set(mentionText(mention), mention);
       setShell(false);
-      show(value);
+      show(prompt?.text ?? "");
+      setAttachments(prompt ? [...prompt.attachments] : []);
+      setRejected([]);
     },
     focus: () => input?.focus(),
   });
