@@ -420,6 +420,69 @@ def test_shell_mode(context: BrowserContext, page: Page, sandbox: Sandbox) -> No
     screenshot(page, "prompt-shell-ran")
 
 
+def draft_keys(page: Page) -> list[str]:
+    """The localStorage keys of the prompt drafts."""
+    keys: list[str] = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('opencode-proxy.draft.v1:'))"
+    )
+    return keys
+
+
+def test_emptied_shell_box_is_an_ordinary_prompt(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """Deleting a whole shell command leaves shell mode; an emptied shell box (and an old
+    draft of just "!") comes back after a reload as an ordinary prompt, an unsent command in
+    shell mode; what is typed then reaches the server as a prompt, not as a shell command."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    box = prompt(page)
+    shell_badge = page.locator(".shell-badge")
+    box.press_sequentially("!ls")
+    expect(shell_badge).to_be_visible()
+    box.press("ControlOrMeta+a")
+    box.press("Delete")
+    expect(box).to_have_value("")
+    expect(shell_badge).to_have_count(0)
+
+    # Only "!": shell mode here, none after a reload.
+    box.press_sequentially("!")
+    expect(shell_badge).to_be_visible()
+    page.reload()
+    expect(prompt(page)).to_have_value("")
+    expect(shell_badge).to_have_count(0)
+    assert draft_keys(page) == []
+
+    # A draft of just "!" kept by an older version reads as an empty box.
+    prompt(page).press_sequentially("x")
+    wait_until(page, lambda: len(draft_keys(page)) == 1)
+    page.evaluate(f"localStorage.setItem({json.dumps(draft_keys(page)[0])}, '!')")
+    page.reload()
+    expect(prompt(page)).to_have_value("")
+    expect(shell_badge).to_have_count(0)
+
+    # An unsent command comes back as it was typed, in shell mode.
+    prompt(page).press_sequentially("!echo kept")
+    page.reload()
+    expect(shell_badge).to_be_visible()
+    expect(prompt(page)).to_have_value("echo kept")
+    expect(page.get_by_role("button", name="Run")).to_be_visible()
+    screenshot(page, "prompt-shell-draft")
+    prompt(page).press("ControlOrMeta+a")
+    prompt(page).press("Backspace")
+    expect(shell_badge).to_have_count(0)
+    page.reload()
+    expect(shell_badge).to_have_count(0)
+
+    prompt(page).press_sequentially("an ordinary prompt")
+    prompt(page).press("Enter")
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=15_000)
+    expect(badge(page)).to_have_attribute("aria-label", "Session idle")
+    found = messages(sandbox, session_id)
+    assert user_texts(sandbox, session_id) == ["an ordinary prompt"]
+    assert not [p for m in found for p in m["parts"] if p["type"] == "tool"]
+
+
 def test_follow_ups_queue_and_send_now(
     context: BrowserContext, page: Page, sandbox: Sandbox
 ) -> None:

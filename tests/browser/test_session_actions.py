@@ -23,6 +23,7 @@ from tests.browser.test_chat import (
     send,
     server_json,
 )
+from tests.browser.test_prompt import PNG, file_payload
 from tools.fake_model import MARKDOWN_REPLY, REPLY
 from tools.fake_model.script import TODOS
 from tools.opencode_server import DEMO_HELLO
@@ -237,6 +238,76 @@ def test_fork_from_a_prompt_and_from_a_reply(
     expect(page.get_by_label("Prompt")).to_have_value("")
     roles = [m["info"]["role"] for m in server_messages(sandbox, whole)]
     assert roles == ["user", "assistant", "user", "assistant"]
+
+
+def sent_files(sandbox: Sandbox, session_id: str) -> list[dict[str, Any]]:
+    """The file parts of the session's newest prompt: mime, filename, URL and mention."""
+    users = [m for m in server_messages(sandbox, session_id) if m["info"]["role"] == "user"]
+    return [
+        {
+            "mime": p["mime"],
+            "filename": p.get("filename"),
+            # A mention is sent again from its path: the server reads it in anew.
+            "url": p["url"] if "source" not in p else None,
+            "source": (p.get("source") or {}).get("path"),
+        }
+        for p in (users[-1]["parts"] if users else [])
+        if p["type"] == "file"
+    ]
+
+
+def test_undo_and_fork_bring_back_attachments_and_mentions(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """Undo and "Fork from here" put the prompt back with its attached files and its
+    @-mentions: sent again, the server gets the same file parts as the first time."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    page.locator("input[type=file]").set_input_files(
+        [
+            file_payload("dot.png", "image/png", PNG),
+            file_payload("table.csv", "text/csv", b"a,b\n1,2\n"),
+        ]
+    )
+    tray = page.get_by_role("list", name="Attachments")
+    expect(tray.get_by_role("listitem")).to_have_count(2)
+    box = page.get_by_label("Prompt")
+    box.press_sequentially("hi @hel")
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_contain_text("hello.py")
+    box.press("Enter")
+    box.press_sequentially("please")
+    box.press("Enter")
+    reply_done(page)
+    first = sent_files(sandbox, session_id)
+    assert [f["filename"] for f in first] == ["hello.py", "dot.png", "table.csv"]
+    assert first[1]["url"].startswith("data:image/png;base64,")
+
+    # Undo: the text, the tray and the mention come back; sent again, the same parts.
+    page.get_by_role("button", name="Undo", exact=True).click()
+    expect(banner(page)).to_contain_text("1 message reverted")
+    expect(box).to_have_value("hi @hello.py please")
+    expect(tray.get_by_role("listitem")).to_have_count(2)
+    expect(tray.get_by_role("listitem").nth(0)).to_contain_text("dot.png")
+    expect(tray.get_by_role("listitem").nth(1)).to_contain_text("table.csv")
+    expect(tray.locator("img.attachment-thumb")).to_have_count(1)
+    screenshot(page, "session-undo-attachments")
+    box.press("Enter")
+    expect(banner(page)).to_have_count(0)
+    expect(tray).to_have_count(0)
+    reply_done(page)
+    assert len(user_ids(sandbox, session_id)) == 1
+    assert sent_files(sandbox, session_id) == first
+
+    # Fork from the prompt: the new session's box holds it all, and sends the same.
+    prompts(page).first.get_by_role("button", name="Fork from here").click()
+    expect(page).not_to_have_url(re.compile(f"/{session_id}$"))
+    expect(page).to_have_url(SESSION_URL)
+    fork = page.url.rsplit("/", 1)[1]
+    expect(box).to_have_value("hi @hello.py please")
+    expect(tray.get_by_role("listitem")).to_have_count(2)
+    box.press("Enter")
+    reply_done(page)
+    assert sent_files(sandbox, fork) == first
 
 
 def test_subagent_sessions_nested_and_linked(

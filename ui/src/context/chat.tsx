@@ -51,7 +51,8 @@ import {
   partsOf,
   type Transcript,
 } from "../lib/transcript";
-import { messageText, turnsOf, type Turn } from "../lib/turns";
+import { promptOf } from "../lib/prompt/restore";
+import { turnsOf, type Turn } from "../lib/turns";
 import { useConnection, useResync, useServerEvents } from "./connection";
 import { useModels } from "./models";
 import { usePromptData } from "./prompt";
@@ -116,17 +117,19 @@ export interface Chat {
   exportMarkdown(): { filename: string; text: string };
   stop(): Promise<void>;
   /**
-   * Revert the prompt `messageID` and everything after it; resolves to that prompt's
-   * text, for the prompt box.
+   * Revert the prompt `messageID` and everything after it; resolves to that prompt (its
+   * text, mentions and attachments), for the prompt box.
    */
-  revertTo(messageID: string): Promise<string>;
-  /** Revert the newest prompt still shown; undefined when there is none. */
-  undo(): Promise<string | undefined>;
+  revertTo(messageID: string): Promise<PromptInput>;
+  /** Revert the newest prompt still shown (resolving to it); undefined when there is none. */
+  undo(): Promise<PromptInput | undefined>;
   /**
-   * Move the revert point forward one prompt (resolving to the new point's text), or
+   * Move the revert point forward one prompt (resolving to the new point's prompt), or
    * restore everything when it was the last (resolving to undefined).
    */
-  redo(): Promise<string | undefined>;
+  redo(): Promise<PromptInput | undefined>;
+  /** The prompt `messageID` was sent as (its text, mentions and attachments). */
+  sentPrompt(messageID: string): PromptInput;
   /** Bring back everything reverted. */
   restore(): Promise<void>;
   /** A new session with the messages before `messageID` (all without one). */
@@ -204,6 +207,7 @@ export function createChat(sessionID: string): Chat {
   // A new array only when the grouping changed, not on every streamed token count.
   const turns = createMemo(() => turnsOf(transcript), [], { equals: sameTurns });
   const revertPoint = () => sessions.get(sessionID)?.revert;
+  const sentPrompt = (messageID: string) => promptOf(partsOf(transcript, messageID));
   const idle = () => {
     if (sessions.busy(sessionID)) {
       // The server would refuse it too (409): say so before asking.
@@ -485,14 +489,14 @@ export function createChat(sessionID: string): Chat {
     async revertTo(messageID) {
       idle();
       await sessions.revert(sessionID, { messageID });
-      return messageText(transcript, messageID);
+      return sentPrompt(messageID);
     },
     async undo() {
       const target = undoTarget(transcript, revertPoint());
       if (!target) return undefined;
       idle();
       await sessions.revert(sessionID, { messageID: target });
-      return messageText(transcript, target);
+      return sentPrompt(target);
     },
     async redo() {
       const step = redoStep(transcript, revertPoint());
@@ -503,12 +507,13 @@ export function createChat(sessionID: string): Chat {
         return undefined;
       }
       await sessions.revert(sessionID, { messageID: step.messageID });
-      return messageText(transcript, step.messageID);
+      return sentPrompt(step.messageID);
     },
     async restore() {
       idle();
       await sessions.unrevert(sessionID);
     },
+    sentPrompt,
     fork: (messageID) => sessions.fork(sessionID, messageID),
   };
 }

@@ -30,6 +30,7 @@ import type {
   Session,
   SessionStatus,
 } from "../api/types";
+import type { PromptInput } from "../lib/prompt/parts";
 import type { SessionExport } from "../lib/session-export";
 import { ancestors, requestsByTree } from "../lib/session-tree";
 import { useConnection, useResync, useServerEvents } from "./connection";
@@ -82,11 +83,12 @@ interface SessionsValue {
   /** A new session with the messages before `messageID`, or all of them without. */
   fork(id: string, messageID?: string): Promise<Session>;
   /**
-   * Text for a session's prompt box, handed over to its chat when it opens (a fork of a
-   * prompt starts with that prompt to edit); `takeDraft` returns it once.
+   * A prompt for a session's prompt box (text, mentions, attachments), handed over to its
+   * chat when it opens (a fork of a prompt starts with that prompt to edit); `takeDraft`
+   * returns it once.
    */
-  setDraft(id: string, text: string): void;
-  takeDraft(id: string): string | undefined;
+  setDraft(id: string, prompt: PromptInput): void;
+  takeDraft(id: string): PromptInput | undefined;
   /** Set a session's state ahead of the server's event (busy as soon as a prompt is sent). */
   setStatus(id: string, status: SessionStatus): void;
   /** `PATCH /session/{id}` with `time.archived` (now, or 0 to bring it back). */
@@ -281,7 +283,7 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
     requestsByTree(Object.values(state.permissions), parentOf),
   );
   const questionTree = createMemo(() => requestsByTree(Object.values(state.questions), parentOf));
-  const drafts = new Map<string, string>();
+  const drafts = new Map<string, PromptInput>();
   const keep = (session: Session) => {
     if (session && typeof session.id === "string") {
       setState("sessions", session.id, reconcile(session));
@@ -342,13 +344,13 @@ export function SessionsProvider(props: { children: JSX.Element }): JSX.Element 
     revert: async (id, point) => keep(await client().revert(id, point)),
     unrevert: async (id) => keep(await client().unrevert(id)),
     fork: async (id, messageID) => keep(await client().fork(id, messageID)),
-    setDraft: (id, text) => {
-      drafts.set(id, text);
+    setDraft: (id, prompt) => {
+      drafts.set(id, prompt);
     },
     takeDraft: (id) => {
-      const text = drafts.get(id);
+      const prompt = drafts.get(id);
       drafts.delete(id);
-      return text;
+      return prompt;
     },
     setStatus: (id, status) => setState("status", id, reconcile({ ...status })),
     async archive(id, archive) {

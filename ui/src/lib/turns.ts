@@ -174,15 +174,20 @@ function partsOf(transcript: PartsView, messageID: string): Part[] {
     .filter((part): part is Part => part !== undefined);
 }
 
-/** The text the user sees of a message: its text parts, without synthetic or ignored ones. */
-export function messageText(transcript: PartsView, messageID: string): string {
-  return partsOf(transcript, messageID)
+/** The text the user sees of these parts: the text parts, without synthetic or ignored ones. */
+export function partsText(parts: readonly Part[]): string {
+  return parts
     .flatMap((part) =>
       part.type === "text" && !part.synthetic && !part.ignored && part.text.trim() !== ""
         ? [part.text.trim()]
         : [],
     )
     .join("\n\n");
+}
+
+/** The text the user sees of a message: its text parts, without synthetic or ignored ones. */
+export function messageText(transcript: PartsView, messageID: string): string {
+  return partsText(partsOf(transcript, messageID));
 }
 
 /** A whole reply as markdown: the text of each of its messages, in order. */

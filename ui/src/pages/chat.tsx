@@ -42,7 +42,9 @@ import { useSessions } from "../context/sessions";
 import { redoStep, shownMessages, shownParts, undoTarget } from "../lib/revert";
 import { displayTitle } from "../lib/session-title";
 import type { Transcript } from "../lib/transcript";
-import { messageText, type Turn } from "../lib/turns";
+import type { PromptInput } from "../lib/prompt/parts";
+import { isEmptyPrompt } from "../lib/prompt/restore";
+import type { Turn } from "../lib/turns";
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const STICK_PX = 48;
@@ -74,15 +76,20 @@ export function ChatView(props: {
   let prompt: PromptHandle | undefined;
   const [actionProblem, setActionProblem] = createSignal<Problem | null>(null);
   const [pending, setPending] = createSignal<"undo" | "redo" | "restore" | null>(null);
-  /** The text a revert put into the prompt box (taken out again when it is undone). */
-  let restoredText: string | undefined;
-  const fillPrompt = (text: string | undefined) => {
+  /** The prompt a revert put into the prompt box (taken out again when it is undone). */
+  let restored: PromptInput | undefined;
+  const fillPrompt = (next: PromptInput | undefined) => {
     if (!prompt) return;
-    const current = prompt.text();
-    // Never overwrite what the user typed since the last revert.
-    if (current.trim() !== "" && current !== restoredText) return;
-    restoredText = text;
-    prompt.setText(text ?? "");
+    const current = prompt.current();
+    // Never overwrite what the user typed or attached since the last revert.
+    const blank = current.text.trim() === "" && current.attachments.length === 0;
+    const untouched =
+      restored !== undefined &&
+      current.text === restored.text &&
+      sameIds(current.attachments, restored.attachments);
+    if (!blank && !untouched) return;
+    restored = next;
+    prompt.fill(next);
     prompt.focus();
   };
   const act = async (
@@ -108,8 +115,8 @@ export function ChatView(props: {
   };
   const undo = () =>
     act("undo", "Not undone", async () => {
-      const text = await chat.undo();
-      if (text !== undefined) fillPrompt(text);
+      const undone = await chat.undo();
+      if (undone !== undefined) fillPrompt(undone);
       showEnd();
     });
   const redo = () =>
@@ -122,9 +129,9 @@ export function ChatView(props: {
       await chat.restore();
       fillPrompt(undefined);
     });
-  const openFork = async (messageID: string | undefined, text: string | undefined) => {
+  const openFork = async (messageID: string | undefined, sent: PromptInput | undefined) => {
     const fork = await chat.fork(messageID);
-    if (text) sessions.setDraft(fork.id, text);
+    if (sent && !isEmptyPrompt(sent)) sessions.setDraft(fork.id, sent);
     router.navigate(sessionPath(serverKey(), fork.id));
   };
   const actions: ChatActions = {
@@ -136,7 +143,7 @@ export function ChatView(props: {
         showEnd();
       }),
     forkBefore: (messageID) =>
-      act(null, "Not forked", () => openFork(messageID, messageText(chat.transcript, messageID))),
+      act(null, "Not forked", () => openFork(messageID, chat.sentPrompt(messageID))),
     forkAfter: (turn: Turn) =>
       act(null, "Not forked", () => {
         // The fork holds this whole turn: it is cut at the prompt after it, if any.
@@ -477,13 +484,17 @@ export function ChatView(props: {
               prompt = handle;
               // A fork of a prompt opens with that prompt to edit.
               const draft = sessions.takeDraft(props.sessionID);
-              if (draft) handle.setText(draft);
+              if (draft) handle.fill(draft);
             }}
           />
         </div>
       </section>
     </ChatActionsContext.Provider>
   );
+}
+
+function sameIds(a: readonly { id: string }[], b: readonly { id: string }[]): boolean {
+  return a.length === b.length && a.every((item, index) => item.id === b[index]!.id);
 }
 
 function atBottom(scroller: HTMLElement): boolean {

@@ -1,7 +1,8 @@
 /**
  * What will go with the prompt: image thumbnails (from their data URLs) and chips for
- * PDFs and text files with name and size, each removable; and, when files were left out,
- * why (too large, a type no model takes), until dismissed or the next attach.
+ * PDFs and text files with name and size (when known: a sent file the server reads by URL
+ * has none), each removable; and, when files were left out, why (too large, a type no
+ * model takes), until dismissed or the next attach.
  */
 
 import { For, Show, type JSX } from "solid-js";
@@ -21,7 +22,7 @@ export function AttachmentTray(props: {
             <li
               class="attachment"
               data-kind={item.kind}
-              title={`${item.filename}, ${sizeText(item.size)}`}
+              title={item.size > 0 ? `${item.filename}, ${sizeText(item.size)}` : item.filename}
             >
               <Show
                 when={item.kind === "image"}
@@ -36,7 +37,9 @@ export function AttachmentTray(props: {
               </Show>
               <span class="attachment-text">
                 <span class="attachment-name">{item.filename}</span>
-                <span class="attachment-size">{sizeText(item.size)}</span>
+                <Show when={item.size > 0}>
+                  <span class="attachment-size">{sizeText(item.size)}</span>
+                </Show>
               </span>
               <button
                 type="button"

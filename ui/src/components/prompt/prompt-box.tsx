@@ -4,9 +4,11 @@
  * sends it at once. `@` opens a list of sub-agents, files and symbols (sent as agent and
  * file parts: the server reads the file in); `/` at the start opens the commands (the
  * UI's built-ins and the server's); `!` at the start switches to shell mode (the command
- * runs in the session's shell; Esc, or Backspace in an empty box, leaves it). Files are
- * attached by the paperclip, by paste and by drag and drop, shown as removable previews,
- * refused with the reason when too large or of a type no model takes. Up at the start
+ * runs in the session's shell; Esc, Backspace in an empty box, or deleting the whole
+ * command at once leaves it; after a reload an unsent command comes back in shell mode, an
+ * emptied box as an ordinary prompt). Files are attached by the paperclip, by paste and by
+ * drag and drop, shown as removable previews, refused with the reason when too large or
+ * of a type no model takes. Up at the start
  * and Down at the end walk the prompts sent before; the unsent text of each session
  * survives a reload. Tab (Shift+Tab) in an empty box cycles the agent.
  */
@@ -23,7 +25,14 @@ import {
   type Rejection,
 } from "../../lib/prompt/attachments";
 import { parseCommand, type BuiltinAction } from "../../lib/prompt/commands";
-import { loadDraft, PromptHistory, saveDraft, walksHistory } from "../../lib/prompt/history";
+import {
+  boxOf,
+  entryOf,
+  loadDraft,
+  PromptHistory,
+  saveDraft,
+  walksHistory,
+} from "../../lib/prompt/history";
 import { mentionSpans, mentionText, type Mention, type PromptInput } from "../../lib/prompt/parts";
 import { mentionOf } from "../../lib/prompt/suggest";
 import { replaceTrigger, triggerAt, type Trigger } from "../../lib/prompt/trigger";
@@ -47,8 +56,14 @@ const LIST_ID = "prompt-suggestions";
 
 /** What the page may do to the prompt box. */
 export interface PromptHandle {
-  text(): string;
-  setText(text: string): void;
+  /** What the box holds now. */
+  current(): { text: string; attachments: readonly Attachment[] };
+  /**
+   * Put a prompt into the box, as an ordinary prompt (a reverted one comes back): its text,
+   * its mentions (sent again while the text names them) and its attachments; undefined
+   * empties the box.
+   */
+  fill(prompt: PromptInput | undefined): void;
   focus(): void;
 }
 
@@ -98,6 +113,8 @@ export function PromptBox(props: {
     [...known.values()].filter((mention) => mentionSpans(value, [mention]).length > 0);
   let input: HTMLTextAreaElement | undefined;
   let picker: HTMLInputElement | undefined;
+  /** The input under way deletes the whole command (select all, then Delete or cut). */
+  let clearing = false;
 
   // ---- text, caret, size ----
   const fit = () => {
@@ -120,23 +137,27 @@ export function PromptBox(props: {
       fit();
     });
   };
-  /** A stored entry (history, draft): `!` at the start means shell mode. */
+  /** A stored entry (history, draft): `!` and a command means shell mode, `!` alone none. */
   const showEntry = (entry: string) => {
-    const isShell = entry.startsWith("!");
-    setShell(isShell);
-    show(isShell ? entry.slice(1) : entry);
+    const box = boxOf(entry);
+    setShell(box.shell);
+    show(box.text);
   };
-  const stored = () => (shell() ? `!${text()}` : text());
+  /** What is kept of the box: shell mode only with a command in it. */
+  const stored = () => entryOf({ shell: shell(), text: text() });
 
   // The draft of this session, from before a reload.
   showEntry(loadDraft(storage, props.draftKey));
   createEffect(() => saveDraft(storage, props.draftKey, stored()));
 
   props.control?.({
-    text,
-    setText(value) {
+    current: () => ({ text: text(), attachments: attachments() }),
+    fill(prompt) {
+      for (const mention of prompt?.mentions ?? []) known.set(mentionText(mention), mention);
       setShell(false);
-      show(value);
+      show(prompt?.text ?? "");
+      setAttachments(prompt ? [...prompt.attachments] : []);
+      setRejected([]);
     },
     focus: () => input?.focus(),
   });
@@ -499,10 +520,24 @@ export function PromptBox(props: {
             aria-controls={open() ? LIST_ID : undefined}
             aria-activedescendant={items().length > 0 ? optionId(LIST_ID, active()) : undefined}
             aria-describedby={shell() ? "prompt-shell-mode" : undefined}
+            onBeforeInput={(event) => {
+              const target = event.currentTarget;
+              clearing =
+                shell() &&
+                event.inputType.startsWith("delete") &&
+                target.value !== "" &&
+                target.selectionStart === 0 &&
+                target.selectionEnd === target.value.length;
+            }}
             onInput={(event) => {
               const target = event.currentTarget;
               let value = target.value;
               let at = target.selectionStart ?? value.length;
+              if (clearing && value === "") {
+                // The box emptied at once: it is cleared, so an ordinary prompt follows.
+                setShell(false);
+              }
+              clearing = false;
               if (!shell() && value.startsWith("!")) {
                 // `!` at the start: shell mode, and the `!` is the mode, not the command.
                 setShell(true);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { HISTORY_LIMIT, PromptHistory, loadDraft, saveDraft, walksHistory } from "./history";
+import {
+  HISTORY_LIMIT,
+  PromptHistory,
+  boxOf,
+  entryOf,
+  loadDraft,
+  saveDraft,
+  walksHistory,
+} from "./history";
 
 function memory(): Storage {
   const data = new Map<string, string>();
@@ -54,6 +62,32 @@ describe("drafts", () => {
     saveDraft(storage, "a", "");
     expect(loadDraft(storage, "a")).toBe("");
     expect(loadDraft(storage, "b")).toBe("other");
+  });
+});
+
+describe("shell mode in stored entries", () => {
+  it("keeps shell mode only with a command in the box", () => {
+    expect(entryOf({ shell: true, text: "ls -l" })).toBe("!ls -l");
+    expect(entryOf({ shell: true, text: "" })).toBe("");
+    expect(entryOf({ shell: true, text: "  \n " })).toBe("");
+    expect(entryOf({ shell: false, text: "hello" })).toBe("hello");
+    expect(entryOf({ shell: false, text: "" })).toBe("");
+  });
+
+  it("reads `!command` as shell mode and `!` alone (an old draft) as an empty box", () => {
+    expect(boxOf("!ls -l")).toEqual({ shell: true, text: "ls -l" });
+    expect(boxOf("!")).toEqual({ shell: false, text: "" });
+    expect(boxOf("!   ")).toEqual({ shell: false, text: "" });
+    expect(boxOf("")).toEqual({ shell: false, text: "" });
+    expect(boxOf("plain ! text")).toEqual({ shell: false, text: "plain ! text" });
+  });
+
+  it("round-trips through a draft: an emptied shell box comes back as an ordinary one", () => {
+    const storage = memory();
+    saveDraft(storage, "s", entryOf({ shell: true, text: "" }));
+    expect(boxOf(loadDraft(storage, "s"))).toEqual({ shell: false, text: "" });
+    saveDraft(storage, "s", entryOf({ shell: true, text: "git status" }));
+    expect(boxOf(loadDraft(storage, "s"))).toEqual({ shell: true, text: "git status" });
   });
 });
 

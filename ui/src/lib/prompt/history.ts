@@ -2,6 +2,11 @@
  * The prompt box's memory: the prompts sent before (Up and Down walk through them, as in a
  * shell) and the unsent draft of each session, both in localStorage so a reload or a new
  * tab keeps them. Attachments are not kept in the draft: they can be megabytes.
+ *
+ * An entry (a sent prompt, a draft) is stored as its text, with `!` in front for a shell
+ * command. Shell mode is kept only with a command: an emptied box is stored as "" and comes
+ * back as an ordinary prompt, and an old draft of just "!" reads as empty, so an ordinary
+ * prompt typed after a reload never runs in the shell.
  */
 
 import type { KeyValueStorage } from "../storage";
@@ -93,6 +98,25 @@ export function walksHistory(
   const caret = selection.start;
   if (key === "up") return caret === 0 || (walking && !text.slice(0, caret).includes("\n"));
   return caret === text.length || (walking && !text.slice(caret).includes("\n"));
+}
+
+/** What the prompt box shows: its text and whether it is in shell mode. */
+export interface BoxEntry {
+  shell: boolean;
+  text: string;
+}
+
+/** The stored form of what the box shows: `!command` for a shell command, "" when blank. */
+export function entryOf(box: BoxEntry): string {
+  if (!box.shell) return box.text;
+  return box.text.trim() === "" ? "" : `!${box.text}`;
+}
+
+/** What a stored entry shows: `!` and a command is shell mode; `!` alone is an empty box. */
+export function boxOf(entry: string): BoxEntry {
+  if (!entry.startsWith("!")) return { shell: false, text: entry };
+  const command = entry.slice(1);
+  return command.trim() === "" ? { shell: false, text: "" } : { shell: true, text: command };
 }
 
 /** The unsent text of one session (or "" when there is none). */
