@@ -416,6 +416,10 @@ def test_pickers_fit_a_phone(
     for button in (agent_button(page), model_button(page), variant_button(page)):
         expect(button).to_be_visible()
         assert_on_screen(button)
+    # Its keys' hints would wrap the box: a phone gets the words alone.
+    expect(page.get_by_label("Prompt", exact=True)).to_have_attribute(
+        "placeholder", "Ask anything…"
+    )
     # One row: the model button drops its "(default)" hint there (its name keeps it).
     expect(model_button(page)).to_have_accessible_name("Model: Fake model (default)")
     bar = [agent_button(page), model_button(page), variant_button(page)]

@@ -13,7 +13,16 @@
  * survives a reload. Tab (Shift+Tab) in an empty box cycles the agent.
  */
 
-import { createEffect, createMemo, createSignal, on, onMount, Show, type JSX } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  type JSX,
+} from "solid-js";
 import { problemOf, type Problem } from "../../api/problems";
 import type { Chat } from "../../context/chat";
 import { useModels } from "../../context/models";
@@ -74,6 +83,9 @@ function localStore(): KeyValueStorage | undefined {
     return undefined;
   }
 }
+
+/** Screens too narrow for the prompt box's placeholder hints. */
+const NARROW = "(max-width: 640px)";
 
 export function PromptBox(props: {
   chat: Chat;
@@ -393,12 +405,20 @@ export function PromptBox(props: {
   };
 
   const queueing = () => props.busy || props.chat.queued().length > 0;
-  const placeholder = () =>
-    shell()
-      ? "Shell command… (Enter runs it · Esc leaves shell mode)"
+  // On a phone the hints would wrap the box to two lines (and its keys are not there).
+  const narrow = window.matchMedia(NARROW);
+  const [brief, setBrief] = createSignal(narrow.matches);
+  const onNarrow = () => setBrief(narrow.matches);
+  narrow.addEventListener("change", onNarrow);
+  onCleanup(() => narrow.removeEventListener("change", onNarrow));
+  const placeholder = () => {
+    const [words, hint] = shell()
+      ? ["Shell command…", "(Enter runs it · Esc leaves shell mode)"]
       : queueing()
-        ? `Add a follow-up… (Enter queues it · ${MOD}+Enter sends it now)`
-        : "Ask anything… (@ files and agents · / commands · ! shell · Shift+Enter new line)";
+        ? ["Add a follow-up…", `(Enter queues it · ${MOD}+Enter sends it now)`]
+        : ["Ask anything…", "(@ files and agents · / commands · ! shell · Shift+Enter new line)"];
+    return brief() ? words : `${words} ${hint}`;
+  };
   const canSend = () =>
     !props.disabled && (text().trim() !== "" || (!shell() && attachments().length > 0));
 
