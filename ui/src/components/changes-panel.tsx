@@ -1,7 +1,10 @@
 /**
- * "Changes": what the session changed (`GET /session/{id}/diff`) or, when it has no
- * record of its own, the project's uncommitted changes (`GET /vcs/diff?mode=git`), each
- * file with its diff (`DiffView`: highlighted, unchanged lines folded, unified or split).
+ * "Changes": what the session changed (`GET /session/{id}/diff`) or the project's
+ * uncommitted changes (`GET /vcs/diff?mode=git`): the session's by default, the project's
+ * when it has no record of its own, with a switch between the two in a git repository
+ * (the choice kept while the panel is open). A list of the files at the top jumps to each one's diff
+ * (`DiffView`: highlighted, unchanged lines folded, unified or split); each diff folds by
+ * its header, and all of them at once.
  * Fetched when opened and after a reconnect, and refreshed by itself whenever the server
  * reports a change: a new diff for the session (`session.diff`), the session going idle,
  * a file edited by the agent (`file.edited`), the watcher's changes (`file.watcher.updated`:
@@ -10,7 +13,17 @@
  * the agent). Bursts make one fetch (debounced); the refresh button stays as a fallback.
  */
 
-import { createEffect, createSignal, For, on, onCleanup, Show, type JSX } from "solid-js";
+import {
+  createEffect,
+  createSignal,
+  createUniqueId,
+  For,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  type JSX,
+} from "solid-js";
 import type { Connection } from "../api/connection";
 import { problemOf, type Problem } from "../api/problems";
 import type { FileDiff } from "../api/types";
@@ -19,10 +32,9 @@ import { useTerminal } from "../context/terminal";
 import { DiffView } from "./lazy-code";
 import { OpenFileButton } from "./files/open-file";
 import { firstChangedLine } from "../lib/file-view";
+import { canSwitch, diffName, diffTotals, shownSource, type ChangesSource } from "../lib/changes";
 import { ChevronIcon, CloseIcon, RefreshIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
-
-type Source = "session" | "project";
 
 /** Events of one burst (an edit, a checkout) make one fetch this long after the last. */
 const REFRESH_DELAY_MS = 400;
@@ -31,30 +43,30 @@ const SESSION_EVENTS = new Set(["session.diff", "session.idle"]);
 
 export function ChangesPanel(props: { sessionID: string; onClose: () => void }): JSX.Element {
   const { connection } = useConnection();
-  const [files, setFiles] = createSignal<FileDiff[]>([]);
-  const [source, setSource] = createSignal<Source>("session");
+  const [own, setOwn] = createSignal<FileDiff[]>([]);
+  /** Null: the project's changes are unavailable (not a git repository). */
+  const [project, setProject] = createSignal<FileDiff[] | null>(null);
+  const [choice, setChoice] = createSignal<ChangesSource | null>(null);
+  const [collapsed, setCollapsed] = createSignal<ReadonlySet<string>>(new Set());
   const [loading, setLoading] = createSignal(true);
   const [problem, setProblem] = createSignal<Problem | null>(null);
+  const source = () => shownSource(own(), project(), choice());
+  const files = () => (source() === "project" ? (project() ?? []) : own());
+  const anchors = new Map<string, { item: HTMLElement; toggle: HTMLButtonElement }>();
   let generation = 0;
 
   const load = async (current: Connection) => {
     const mine = ++generation;
     setLoading(true);
     try {
-      const own = await current.client.sessionDiff(props.sessionID);
-      let shown: FileDiff[] = own;
-      let from: Source = "session";
-      if (own.length === 0) {
-        try {
-          shown = await current.client.projectDiff();
-          from = "project";
-        } catch {
-          // Not a git repository: the session's (empty) record is all there is.
-        }
-      }
+      const [session, uncommitted] = await Promise.all([
+        current.client.sessionDiff(props.sessionID),
+        // Not a git repository: the session's record is all there is.
+        current.client.projectDiff().catch(() => null),
+      ]);
       if (mine !== generation || current.disposed) return;
-      setFiles(shown);
-      setSource(from);
+      setOwn(session);
+      setProject(uncommitted);
       setProblem(null);
     } catch (error) {
       if (mine !== generation || current.disposed) return;
@@ -80,14 +92,22 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
   const terminal = useTerminal();
   createEffect(on(terminal.commandsSettled, refreshSoon, { defer: true }));
 
-  const totals = () =>
-    files().reduce(
-      (sum, file) => ({
-        additions: sum.additions + (file.additions ?? 0),
-        deletions: sum.deletions + (file.deletions ?? 0),
-      }),
-      { additions: 0, deletions: 0 },
-    );
+  const totals = () => diffTotals(files());
+  const setFolded = (name: string, folded: boolean) =>
+    setCollapsed((now) => {
+      const next = new Set(now);
+      if (folded) next.add(name);
+      else next.delete(name);
+      return next;
+    });
+  /** Unfold the file's diff, bring it into view and focus its header. */
+  const jumpTo = (name: string) => {
+    setFolded(name, false);
+    const anchor = anchors.get(name);
+    if (!anchor) return;
+    anchor.item.scrollIntoView({ block: "start" });
+    anchor.toggle.focus({ preventScroll: true });
+  };
 
   return (
     <aside class="changes" aria-labelledby="changes-title">
@@ -124,17 +144,87 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
       </header>
       <div class="changes-body" aria-busy={loading()}>
         <Show when={problem()}>{(found) => <ProblemBox problem={found()} />}</Show>
+        <Show when={!problem() && canSwitch(project())}>
+          <div class="changes-switch" role="group" aria-label="Show changes from">
+            <SourceButton
+              label="This session"
+              pressed={source() === "session"}
+              onClick={() => setChoice("session")}
+            />
+            <SourceButton
+              label="Uncommitted"
+              pressed={source() === "project"}
+              onClick={() => setChoice("project")}
+            />
+          </div>
+        </Show>
         <Show when={!problem() && !loading() && files().length === 0}>
-          <p class="panel-empty">No changes yet.</p>
+          <p class="panel-empty">
+            {source() === "session" && canSwitch(project())
+              ? "No changes recorded for this session."
+              : "No changes yet."}
+          </p>
         </Show>
         <Show when={files().length > 0}>
-          <p class="changes-source">
-            {source() === "session"
-              ? "Files this session changed."
-              : "Uncommitted changes in the project."}
-          </p>
+          <div class="changes-bar">
+            <p class="changes-source">
+              {source() === "session"
+                ? "Files this session changed."
+                : "Uncommitted changes in the project."}
+            </p>
+            <Show when={files().length > 1}>
+              <button
+                type="button"
+                class="button small"
+                onClick={() => setCollapsed(new Set(files().map(diffName)))}
+              >
+                Collapse all
+              </button>
+              <button type="button" class="button small" onClick={() => setCollapsed(new Set())}>
+                Expand all
+              </button>
+            </Show>
+          </div>
+          <Show when={files().length > 1}>
+            <nav class="changes-index" aria-label="Files in this change">
+              <ul>
+                <For each={files()}>
+                  {(file) => (
+                    <li>
+                      <button
+                        type="button"
+                        title={`Go to ${diffName(file)}`}
+                        onClick={() => jumpTo(diffName(file))}
+                      >
+                        <span class="changes-index-name mono">{diffName(file)}</span>
+                        <span class="mono diff-counts">
+                          <span class="added">+{file.additions ?? 0}</span>{" "}
+                          <span class="deleted">−{file.deletions ?? 0}</span>
+                        </span>
+                      </button>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </nav>
+          </Show>
           <ul class="diff-files" aria-label="Changed files">
-            <For each={files()}>{(file) => <FileDiffView file={file} />}</For>
+            <For each={files()}>
+              {(file) => (
+                <FileDiffView
+                  file={file}
+                  open={!collapsed().has(diffName(file))}
+                  onToggle={(open) => setFolded(diffName(file), !open)}
+                  anchor={(item, toggle) => {
+                    const name = diffName(file);
+                    anchors.set(name, { item, toggle });
+                    return () => {
+                      if (anchors.get(name)?.item === item) anchors.delete(name);
+                    };
+                  }}
+                />
+              )}
+            </For>
           </ul>
         </Show>
       </div>
@@ -142,12 +232,46 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
   );
 }
 
-function FileDiffView(props: { file: FileDiff }): JSX.Element {
-  const name = () => props.file.file ?? "(unnamed)";
+function SourceButton(props: {
+  label: string;
+  pressed: boolean;
+  onClick: () => void;
+}): JSX.Element {
   return (
-    <li class="diff-file" aria-label={name()}>
-      <details open>
-        <summary>
+    <button
+      type="button"
+      class="changes-switch-button"
+      aria-pressed={props.pressed}
+      onClick={() => props.onClick()}
+    >
+      {props.label}
+    </button>
+  );
+}
+
+function FileDiffView(props: {
+  file: FileDiff;
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  /** Registers the item and its fold toggle for the file list; returns the undo. */
+  anchor: (item: HTMLElement, toggle: HTMLButtonElement) => () => void;
+}): JSX.Element {
+  const name = () => diffName(props.file);
+  const bodyID = createUniqueId();
+  let item!: HTMLLIElement;
+  let toggle!: HTMLButtonElement;
+  onMount(() => onCleanup(props.anchor(item, toggle)));
+  return (
+    <li class="diff-file" aria-label={name()} ref={item}>
+      <div class="diff-file-head">
+        <button
+          type="button"
+          class="diff-toggle"
+          aria-expanded={props.open}
+          aria-controls={bodyID}
+          ref={toggle}
+          onClick={() => props.onToggle(!props.open)}
+        >
           <ChevronIcon />
           <span class="diff-name mono" title={name()}>
             {name()}
@@ -161,22 +285,26 @@ function FileDiffView(props: { file: FileDiff }): JSX.Element {
             <span class="added">+{props.file.additions}</span>{" "}
             <span class="deleted">−{props.file.deletions}</span>
           </span>
-          <Show when={props.file.file && props.file.status !== "deleted"}>
-            <OpenFileButton
-              path={props.file.file}
-              line={firstChangedLine(props.file.patch ?? "")}
-              label={`Open ${name()}`}
-              compact
-            />
-          </Show>
-        </summary>
-        <Show
-          when={props.file.patch}
-          fallback={<p class="panel-empty">No line-by-line diff for this file.</p>}
-        >
-          {(patch) => <DiffView patch={patch()} file={name()} />}
+        </button>
+        <Show when={props.file.file && props.file.status !== "deleted"}>
+          <OpenFileButton
+            path={props.file.file}
+            line={firstChangedLine(props.file.patch ?? "")}
+            label={`Open ${name()}`}
+            compact
+          />
         </Show>
-      </details>
+      </div>
+      <div id={bodyID} hidden={!props.open}>
+        <Show when={props.open}>
+          <Show
+            when={props.file.patch}
+            fallback={<p class="panel-empty">No line-by-line diff for this file.</p>}
+          >
+            {(patch) => <DiffView patch={patch()} file={name()} />}
+          </Show>
+        </Show>
+      </div>
     </li>
   );
 }
