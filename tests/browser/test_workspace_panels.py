@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import Sandbox, open_app, screenshot, seed_servers, wait_until
-from tests.browser.test_chat import CHAT, badge, last_reply, new_session, open_chat, send
+from tests.browser.test_chat import (
+    CHAT,
+    badge,
+    last_reply,
+    new_session,
+    open_chat,
+    send,
+    server_json,
+)
 from tools.fake_model import REPLY
 
 pytestmark = pytest.mark.browser
@@ -63,7 +71,7 @@ def test_terminals_in_tabs(context: BrowserContext, page: Page, sandbox: Sandbox
     expect(screen(page)).not_to_contain_text("one-2")
     run(page, "echo two-$((2+2))")
     expect(screen(page)).to_contain_text("two-4")
-    wait_until(page, lambda: len(pty_ids(sandbox) - before) == 2)
+    wait_until(page, lambda: len(pty_ids(sandbox) - before) == 2, timeout=30)
     second = pty_ids(sandbox) - before - first
     assert len(second) == 1
     screenshot(page, "terminals-tabs")
@@ -155,6 +163,96 @@ def test_changes_refresh_themselves(context: BrowserContext, page: Page, sandbox
         run(page, "git checkout -q -- README.md")
         expect(item).to_have_count(0, timeout=15_000)
         page.get_by_role("button", name="Close terminal", exact=True).click()
+    finally:
+        _restore_project(sandbox)
+
+
+def _diff_names(sandbox: Sandbox, path: str) -> list[str]:
+    """The files of a diff, asked of the chat server directly, in its order."""
+    return [str(entry["file"]) for entry in server_json(sandbox.chat_server.url, path)]
+
+
+def test_changes_of_several_files_are_listed_folded_and_switched(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """On a phone, Changes of two files the agent wrote and a long hello.py edited outside
+    it: a file list naming what the server reports, each entry jumping to its diff, every
+    diff folding by its header and all at once, and a switch to the session's own record."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    page.set_viewport_size({"width": 390, "height": 760})
+    project = sandbox.chat_server.project
+    try:
+        send(page, "Write two [write:notes-a.md] [write:notes-b.md] [title:Two files]")
+        expect(last_reply(page)).to_contain_text(REPLY, timeout=20_000)
+        expect(badge(page)).to_have_attribute("aria-label", "Session idle")
+        # A change the agent did not make, long enough that the files after it need scrolling.
+        lines = "".join(f"print({n})\n" for n in range(80))
+        (project / "hello.py").write_text(lines)
+        uncommitted = _diff_names(sandbox, "/vcs/diff?mode=git")
+        assert sorted(uncommitted) == ["hello.py", "notes-a.md", "notes-b.md"], uncommitted
+
+        page.get_by_role("button", name="Changes", exact=True).click()
+        panel = page.get_by_role("complementary", name="Changes")
+        switch = panel.get_by_role("group", name="Show changes from")
+        uncommitted_button = switch.get_by_role("button", name="Uncommitted")
+        expect(uncommitted_button).to_have_attribute("aria-pressed", "true")
+        expect(panel.get_by_text("Uncommitted changes in the project.")).to_be_visible()
+        index = panel.get_by_role("navigation", name="Files in this change")
+        expect(index.locator(".changes-index-name")).to_have_text(uncommitted)
+        expect(index.get_by_role("button", name="notes-a.md")).to_contain_text("+2")
+        diffs = panel.get_by_role("list", name="Changed files")
+        toggles = diffs.locator(".diff-toggle")
+        expect(toggles).to_have_count(3)
+        screenshot(page, "changes-file-list")
+
+        # Each diff folds by its header; all of them at once.
+        first = diffs.get_by_role("listitem", name=uncommitted[0])
+        first_toggle = first.locator(".diff-toggle")
+        first_toggle.click()
+        expect(first_toggle).to_have_attribute("aria-expanded", "false")
+        expect(first.get_by_role("table")).to_have_count(0)
+        expect(diffs.get_by_role("table")).to_have_count(2)
+        panel.get_by_role("button", name="Collapse all").click()
+        for n in range(3):
+            expect(toggles.nth(n)).to_have_attribute("aria-expanded", "false")
+        expect(diffs.get_by_role("table")).to_have_count(0)
+        panel.get_by_role("button", name="Expand all").click()
+        for n in range(3):
+            expect(toggles.nth(n)).to_have_attribute("aria-expanded", "true")
+        expect(diffs.get_by_role("table")).to_have_count(3)
+
+        # An entry brings its file's diff into view (unfolding it) and focuses its header.
+        last = uncommitted[-1]
+        target = diffs.get_by_role("listitem", name=last)
+        target_toggle = target.locator(".diff-toggle")
+        target_toggle.click()
+        expect(target_toggle).to_have_attribute("aria-expanded", "false")
+        panel.locator(".changes-body").evaluate("(el) => { el.scrollTop = 0; }")
+        expect(target).not_to_be_in_viewport()
+        index.get_by_role("button", name=last).click()
+        expect(target_toggle).to_be_focused()
+        expect(target_toggle).to_have_attribute("aria-expanded", "true")
+        expect(target).to_be_in_viewport()
+        expect(target.get_by_role("table")).to_be_visible()
+        # Nothing wider than the phone.
+        assert panel.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+        screenshot(page, "changes-uncommitted-phone")
+
+        # The session's own record, as the server answers it (1.18.33: none without a
+        # message), then back to the uncommitted changes.
+        own = _diff_names(sandbox, f"/session/{session_id}/diff")
+        switch.get_by_role("button", name="This session").click()
+        expect(switch.get_by_role("button", name="This session")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        if own:
+            expect(index.locator(".changes-index-name")).to_have_text(own)
+        else:
+            expect(panel.get_by_text("No changes recorded for this session.")).to_be_visible()
+            expect(diffs).to_have_count(0)
+        uncommitted_button.click()
+        expect(index.locator(".changes-index-name")).to_have_text(uncommitted)
     finally:
         _restore_project(sandbox)
 
