@@ -8,14 +8,11 @@ import { cleanPreferenceMap, sanitize, type StoredServer } from "../lib/storage"
 import type { PreferenceChange, SkippedServer, UserState } from "../lib/user-state";
 import { describeResponse, problem, ProblemError } from "./problems";
 import { serviceFetch } from "./service";
+import { isRecord } from "../lib/records";
 
 export const STATE_ENDPOINT = "api/state";
 /** A state request that takes longer counts as not answered. */
 export const STATE_TIMEOUT_MS = 15_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * The state in an answer, in the app's shape: servers as the storage keeps them (known

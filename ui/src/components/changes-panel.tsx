@@ -2,9 +2,9 @@
  * "Changes": what the session changed (`GET /session/{id}/diff`) or the project's
  * uncommitted changes (`GET /vcs/diff?mode=git`): the session's by default, the project's
  * when it has no record of its own, with a switch between the two in a git repository
- * (the choice kept while the panel is open). A list of the files at the top jumps to each one's diff
- * (`DiffView`: highlighted, unchanged lines folded, unified or split); each diff folds by
- * its header, and all of them at once.
+ * (the choice kept while the panel is open). A list of the files at the top jumps to
+ * each one's diff (`DiffView`: highlighted, unchanged lines folded, unified or split);
+ * each diff folds by its header, and all of them at once.
  * Fetched when opened and after a reconnect, and refreshed by itself whenever the server
  * reports a change: a new diff for the session (`session.diff`), the session going idle,
  * a file edited by the agent (`file.edited`), the watcher's changes (`file.watcher.updated`:
@@ -197,10 +197,7 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
                         onClick={() => jumpTo(diffName(file))}
                       >
                         <span class="changes-index-name mono">{diffName(file)}</span>
-                        <span class="mono diff-counts">
-                          <span class="added">+{file.additions ?? 0}</span>{" "}
-                          <span class="deleted">−{file.deletions ?? 0}</span>
-                        </span>
+                        <FileCounts file={file} />
                       </button>
                     </li>
                   )}
@@ -229,6 +226,16 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
         </Show>
       </div>
     </aside>
+  );
+}
+
+/** A file's "+3 −1", in the file list and on its diff's header. */
+function FileCounts(props: { file: FileDiff }): JSX.Element {
+  return (
+    <span class="mono diff-counts">
+      <span class="added">+{props.file.additions ?? 0}</span>{" "}
+      <span class="deleted">−{props.file.deletions ?? 0}</span>
+    </span>
   );
 }
 
@@ -281,10 +288,7 @@ function FileDiffView(props: {
               {props.file.status}
             </span>
           </Show>
-          <span class="mono diff-counts">
-            <span class="added">+{props.file.additions}</span>{" "}
-            <span class="deleted">−{props.file.deletions}</span>
-          </span>
+          <FileCounts file={props.file} />
         </button>
         <Show when={props.file.file && props.file.status !== "deleted"}>
           <OpenFileButton

@@ -19,6 +19,7 @@
 
 import { normalizeServerUrl, serverKey } from "./url";
 import { PREFERENCE_KEYS, type Preferences, type UserState } from "./user-state";
+import { isRecord } from "./records";
 
 export const STORAGE_VERSION = 1;
 export const STORAGE_PREFIX = "opencode-proxy.servers.v";
@@ -49,10 +50,6 @@ export const MIGRATIONS: readonly Migration[] = [];
 export type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 export const EMPTY_LIST: ServerList = Object.freeze({ servers: [], defaultUrl: null });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function optionalText(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;

@@ -157,18 +157,8 @@ export function ChatView(props: {
     forkAll: () => act(null, "Not forked", () => openFork(undefined, undefined)),
     report: setActionProblem,
   };
-  const [unarchiving, setUnarchiving] = createSignal(false);
-  const unarchive = async () => {
-    setUnarchiving(true);
-    setActionProblem(null);
-    try {
-      await sessions.archive(props.sessionID, false);
-    } catch (error) {
-      setActionProblem({ ...problemOf(error), title: `Not unarchived: ${problemOf(error).title}` });
-    } finally {
-      setUnarchiving(false);
-    }
-  };
+  const unarchive = () =>
+    act(null, "Not unarchived", () => sessions.archive(props.sessionID, false));
   const canUndo = () => undoTarget(chat.transcript, revert()) !== undefined;
   const canRedo = () => redoStep(chat.transcript, revert()) !== undefined;
 
@@ -289,7 +279,6 @@ export function ChatView(props: {
                     type="button"
                     class="archived-undo"
                     title="Bring it back to the session list"
-                    disabled={unarchiving()}
                     onClick={() => void unarchive()}
                   >
                     Unarchive

@@ -11,6 +11,7 @@
 import type { KeyValueStorage } from "../storage";
 import type { Attachment } from "./attachments";
 import type { Mention, PromptInput } from "./parts";
+import { isRecord } from "../records";
 
 export const QUEUE_PREFIX = "opencode-proxy.queue.v1:";
 
@@ -18,10 +19,6 @@ export const QUEUE_PREFIX = "opencode-proxy.queue.v1:";
 export interface QueuedPrompt {
   id: string;
   input: PromptInput;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isMention(value: unknown): value is Mention {

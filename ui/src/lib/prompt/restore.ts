@@ -15,23 +15,20 @@ import type { Part } from "../../api/types";
 import { partsText } from "../turns";
 import { PDF_TYPE, kindOf, type Attachment, type AttachmentKind } from "./attachments";
 import type { LineRange, Mention, PromptInput } from "./parts";
+import { isRecord } from "../records";
 
 type Fields = Record<string, unknown>;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function isPosition(value: unknown): value is { line: number; character: number } {
-  return isFields(value) && typeof value.line === "number" && typeof value.character === "number";
+  return isRecord(value) && typeof value.line === "number" && typeof value.character === "number";
 }
 
 function lineRange(value: unknown): LineRange | undefined {
-  if (!isFields(value) || !isPosition(value.start) || !isPosition(value.end)) return undefined;
+  if (!isRecord(value) || !isPosition(value.start) || !isPosition(value.end)) return undefined;
   return {
     start: { line: value.start.line, character: value.start.character },
     end: { line: value.end.line, character: value.end.character },
@@ -40,7 +37,7 @@ function lineRange(value: unknown): LineRange | undefined {
 
 /** The mention as typed (`@value`), from where the server says it stood in the text. */
 function typed(source: Fields): string | undefined {
-  const span = isFields(source.text) ? text(source.text.value) : undefined;
+  const span = isRecord(source.text) ? text(source.text.value) : undefined;
   return span?.startsWith("@") && span.length > 1 ? span.slice(1) : undefined;
 }
 
@@ -105,14 +102,14 @@ export function promptOf(parts: readonly Part[]): PromptInput {
   const mentions: Mention[] = [];
   const attachments: Attachment[] = [];
   parts.forEach((part: unknown, index) => {
-    if (!isFields(part)) return;
+    if (!isRecord(part)) return;
     if (part.type === "agent") {
       const name = text(part.name);
       if (name) mentions.push({ kind: "agent", value: name });
       return;
     }
     if (part.type !== "file") return;
-    if (isFields(part.source)) {
+    if (isRecord(part.source)) {
       const mention = mentionOfFile(part, part.source);
       if (mention) mentions.push(mention);
       return;
@@ -121,7 +118,7 @@ export function promptOf(parts: readonly Part[]): PromptInput {
     if (attachment) attachments.push(attachment);
   });
   const typedText = partsText(
-    parts.filter((part: unknown) => isFields(part) && typeof part.text === "string"),
+    parts.filter((part: unknown) => isRecord(part) && typeof part.text === "string"),
   );
   return { text: typedText, mentions, attachments };
 }
