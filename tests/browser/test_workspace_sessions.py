@@ -135,6 +135,12 @@ def test_search_groups_and_readable_titles(
     assert alpha
 
 
+def archived_on_server(sandbox: Sandbox, session_id: str) -> bool:
+    """Whether the server has the session archived (an archive time set)."""
+    session = server_json(sandbox.chat_server.url, f"/session/{session_id}")
+    return bool(session["time"].get("archived"))
+
+
 def test_archive_and_unarchive(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
     """Archiving sets the server's archive time and moves the row to the archived view."""
     open_live(context, page, sandbox)
@@ -143,18 +149,7 @@ def test_archive_and_unarchive(context: BrowserContext, page: Page, sandbox: San
     expect(item).to_be_visible()
     choose(page, item, "Archive")
     expect(item).to_have_count(0)
-    wait_until(
-        page,
-        lambda: (
-            (
-                server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get(
-                    "archived"
-                )
-                or 0
-            )
-            > 0
-        ),
-    )
+    wait_until(page, lambda: archived_on_server(sandbox, session_id))
     expect(page.get_by_role("status").filter(has_text="archived")).to_be_visible()
 
     page.get_by_role("button", name=re.compile(r"^Archived \(\d+\)$")).click()
@@ -163,14 +158,7 @@ def test_archive_and_unarchive(context: BrowserContext, page: Page, sandbox: San
     screenshot(page, "sessions-archived")
     choose(page, archived, "Unarchive")
     expect(archived).to_have_count(0)
-    wait_until(
-        page,
-        lambda: (
-            not server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get(
-                "archived"
-            )
-        ),
-    )
+    wait_until(page, lambda: not archived_on_server(sandbox, session_id))
     page.get_by_role("button", name="Back to sessions").click()
     expect(row(page, "Archive me please")).to_be_visible()
 
@@ -197,24 +185,12 @@ def test_the_open_session_archived_says_so_and_comes_back(
     expect(row(page, "Archive while open")).to_have_count(0)
     unarchive = header.get_by_role("button", name="Unarchive")
     expect(unarchive).to_be_visible()
-    wait_until(
-        page,
-        lambda: bool(
-            server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get("archived")
-        ),
-    )
+    wait_until(page, lambda: archived_on_server(sandbox, session_id))
     screenshot(page, "sessions-open-archived")
     unarchive.click()
     expect(row(page, "Archive while open")).to_be_visible()
     expect(unarchive).to_have_count(0)
-    wait_until(
-        page,
-        lambda: (
-            not server_json(sandbox.chat_server.url, f"/session/{session_id}")["time"].get(
-                "archived"
-            )
-        ),
-    )
+    wait_until(page, lambda: not archived_on_server(sandbox, session_id))
 
 
 def test_export_markdown_and_json(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:

@@ -46,6 +46,7 @@ import {
 } from "../lib/file-tree";
 import { fileView, type FileView } from "../lib/file-view";
 import { useConnection, useResync, useServerEvents } from "./connection";
+import { localStore } from "../lib/storage";
 
 export type SidePanel = "changes" | "files";
 
@@ -110,17 +111,9 @@ interface FilesValue {
 
 const FilesContext = createContext<FilesValue>();
 
-function browserStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 export function FilesProvider(props: { children: JSX.Element }): JSX.Element {
   const { connection, server } = useConnection();
-  const storage = browserStorage();
+  const storage = localStore();
   const [panel, setPanel] = createSignal<SidePanel | null>(null);
   const [root, setRoot] = createSignal<string>();
   const [listings, setListings] = createStore<Record<string, FileNode[]>>({});

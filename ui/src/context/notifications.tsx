@@ -45,6 +45,7 @@ import { displayTitle } from "../lib/session-title";
 import { useConnection, useServerEvents } from "./connection";
 import { SESSION_ROUTE, sessionPath, useRouter } from "./router";
 import { useSessions } from "./sessions";
+import { localStore } from "../lib/storage";
 
 export const NOTIFY_KEY = "opencode-proxy.notifications.v1";
 
@@ -78,14 +79,6 @@ function writeEnabled(on: boolean): void {
     window.localStorage.setItem(NOTIFY_KEY, on ? "on" : "off");
   } catch {
     // Not kept for the next visit; this visit still follows the choice.
-  }
-}
-
-function localStore(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
   }
 }
 

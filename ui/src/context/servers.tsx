@@ -27,7 +27,7 @@ import {
 import { createCredentialStore, type CredentialEntry } from "../api/service";
 import { createStateClient } from "../api/state";
 import { StateSync, type SyncProblem } from "../api/state-sync";
-import { STORAGE_KEY, SYNC_KEY, type StoredServer } from "../lib/storage";
+import { localStore, STORAGE_KEY, SYNC_KEY, type StoredServer } from "../lib/storage";
 import { displayUrl, normalizeServerUrl, serverKey } from "../lib/url";
 import {
   EMPTY_STATE,
@@ -102,17 +102,9 @@ export function targetKey(url: string): string {
   return serverKey(url);
 }
 
-function browserStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
 export function ServersProvider(props: { children: JSX.Element }): JSX.Element {
   const config = useConfig();
-  const storage = browserStorage();
+  const storage = localStore() ?? null;
 
   const [state, setState] = createSignal<UserState>(EMPTY_STATE);
   const [ready, setReady] = createSignal(false);

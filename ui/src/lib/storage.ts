@@ -49,6 +49,16 @@ export const MIGRATIONS: readonly Migration[] = [];
 /** The subset of the Web Storage API used here, so tests can pass a plain object. */
 export type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
+/** The browser's localStorage, or undefined where the page may not use it (a sandboxed
+ * frame, storage turned off): what is kept then lives as long as the page. */
+export function localStore(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export const EMPTY_LIST: ServerList = Object.freeze({ servers: [], defaultUrl: null });
 
 function optionalText(value: unknown): string | undefined {

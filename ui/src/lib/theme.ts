@@ -6,6 +6,8 @@
  * the other one (the CSP forbids an inline script in the page for this).
  */
 
+import { localStore } from "./storage";
+
 export type ThemeChoice = "system" | "light" | "dark";
 
 export const THEME_KEY = "opencode-proxy.theme.v1";
@@ -32,16 +34,8 @@ export function applyTheme(choice: ThemeChoice, root: HTMLElement): void {
   root.dispatchEvent(new CustomEvent(THEME_EVENT, { detail: choice }));
 }
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
 export function applyStoredTheme(): ThemeChoice {
-  const choice = loadTheme(storage());
+  const choice = loadTheme(localStore() ?? null);
   applyTheme(choice, document.documentElement);
   return choice;
 }

@@ -45,7 +45,7 @@ import {
 import { mentionSpans, mentionText, type Mention, type PromptInput } from "../../lib/prompt/parts";
 import { mentionOf } from "../../lib/prompt/suggest";
 import { replaceTrigger, triggerAt, type Trigger } from "../../lib/prompt/trigger";
-import type { KeyValueStorage } from "../../lib/storage";
+import { localStore } from "../../lib/storage";
 import { CloseIcon, SendIcon, StopIcon } from "../icons";
 import { ProblemBox } from "../problem-box";
 import { AgentPicker } from "./agent-picker";
@@ -74,14 +74,6 @@ export interface PromptHandle {
    */
   fill(prompt: PromptInput | undefined): void;
   focus(): void;
-}
-
-function localStore(): KeyValueStorage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Screens too narrow for the prompt box's placeholder hints. */
