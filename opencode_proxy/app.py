@@ -1,4 +1,5 @@
-"""The application factory: the :class:`.Proxy`, its routes, and what runs while it serves."""
+"""The application factory: the :class:`.Proxy`, its routes, the proxy's lane past the router
+(:mod:`.serve.proxy_lane`), and what runs while it serves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import structlog
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-from .edge.middleware import request_middleware
 from .edge.ops import OpsRoutes
 from .edge.service_api import ServiceApi
 from .edge.state_api import StateApi
@@ -20,6 +20,7 @@ from .logs import FLUSH_INTERVAL, LINES
 from .proxy import Proxy
 from .relay.route import ProxyRoute
 from .serve.http_server import server_arguments
+from .serve.proxy_lane import ProxyLane
 from .settings import Settings
 from .target.discovery import ApiAccess, Discovery
 from .target.vault import POLL_INTERVAL
@@ -28,9 +29,11 @@ log = structlog.get_logger("opencode_proxy")
 
 # How often passwords unused past their idle timeout are deleted.
 PURGE_INTERVAL = 60.0
-# The one key under which the application keeps anything: its Proxy, for the process
-# supervisor and for tests. Handlers are given what they need when the routes are made.
+# The keys under which the application keeps anything: its Proxy, for the process
+# supervisor and for tests, and the lane its HTTP server puts in front of the router.
+# Handlers are given what they need when the routes are made.
 PROXY = web.AppKey("proxy", Proxy)
+LANE = web.AppKey("proxy_lane", ProxyLane)
 
 
 def create_app(
@@ -42,7 +45,7 @@ def create_app(
     """Build the proxy application; ``resolver`` replaces DNS (tests use a table)."""
     proxy = Proxy.build(settings, resolver=resolver, environ=environ)
     app = web.Application(
-        middlewares=[request_middleware(proxy.metrics, proxy.drain)],
+        middlewares=[proxy.guard],
         handler_args=server_arguments(),
     )
     app[PROXY] = proxy
@@ -51,11 +54,12 @@ def create_app(
     app.cleanup_ctx.append(_upstream(proxy))
     app.cleanup_ctx.append(_every(PURGE_INTERVAL, proxy.vault.purge))
     app.cleanup_ctx.append(_every(POLL_INTERVAL, proxy.vault.watch, at_end=False))
-    app.on_response_prepare.append(proxy.vault.on_response_prepare)
     app.cleanup_ctx.append(_every(FLUSH_INTERVAL, LINES.flush))
     app.cleanup_ctx.append(_discovery(proxy))
     app.on_shutdown.append(proxy.on_shutdown)
-    _add_routes(app.router, proxy)
+    route = ProxyRoute(proxy)
+    app[LANE] = ProxyLane(proxy.settings.proxy_base, proxy.guard, route.handle)
+    _add_routes(app.router, proxy, route)
     return app
 
 
@@ -64,7 +68,12 @@ def proxy_of(app: web.Application) -> Proxy:
     return app[PROXY]
 
 
-def _add_routes(router: web.UrlDispatcher, proxy: Proxy) -> None:
+def lane_of(app: web.Application) -> ProxyLane:
+    """The lane an application's HTTP server serves proxied requests by."""
+    return app[LANE]
+
+
+def _add_routes(router: web.UrlDispatcher, proxy: Proxy, route: ProxyRoute) -> None:
     prefix = proxy.settings.prefix
     ops = OpsRoutes(proxy)
     service = ServiceApi(proxy)
@@ -89,7 +98,8 @@ def _add_routes(router: web.UrlDispatcher, proxy: Proxy) -> None:
     router.add_put(prefix + "/api/state/default", state.set_default)
     router.add_patch(prefix + "/api/state/preferences", state.update_preferences)
     router.add_post(prefix + "/api/state/import", state.import_list)
-    router.add_route("*", prefix + "/api/proxy/{path:.*}", ProxyRoute(proxy).handle)
+    # Served by the lane when the server has it; here for a plain aiohttp runner.
+    router.add_route("*", prefix + "/api/proxy/{path:.*}", route.handle)
     router.add_get(prefix + "/", ui.index)
     router.add_get(prefix + "/{path:.+}", ui.file)
 

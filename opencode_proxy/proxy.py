@@ -5,7 +5,8 @@ Handlers are bound to the parts they use when the application is made (see
 request meets them: the gate (origin, rate, target policy), the catalog and the vault
 (the operator's servers, the passwords sealed in the state database), the header rules
 and the upstream client, and beside them the metrics, the user's activity, the open
-streams and their caps, and the drain that a shutdown waits on.
+streams and their caps, the drain that a shutdown waits on, and the guard (the one
+middleware) that every request passes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aiohttp.abc import AbstractResolver
 
 from .edge.activity import Activity
 from .edge.metrics import Metrics
+from .edge.middleware import RequestGuard
 from .policy.addresses import AddressPolicy, own_addresses, parse_networks
 from .policy.allowlist import Allowlist
 from .policy.gate import Gate, TargetPolicy
@@ -52,6 +54,7 @@ class Proxy:
     streams: StreamRegistry
     stream_cap: StreamCap
     drain: Drain
+    guard: RequestGuard
 
     @classmethod
     def build(
@@ -77,6 +80,14 @@ class Proxy:
         database = Database(
             settings.state_dir, fallback=settings.state_on_error == "memory", metrics=metrics
         )
+        vault = CredentialVault(
+            database,
+            settings.credential_idle_timeout,
+            user_header=settings.client_id_header,
+            cookie_path=settings.prefix + "/",
+            managed=catalog.managed_credentials(),
+        )
+        drain = Drain()
         return cls(
             settings=settings,
             targets=targets,
@@ -89,20 +100,15 @@ class Proxy:
             ),
             catalog=catalog,
             database=database,
-            vault=CredentialVault(
-                database,
-                settings.credential_idle_timeout,
-                user_header=settings.client_id_header,
-                cookie_path=settings.prefix + "/",
-                managed=catalog.managed_credentials(),
-            ),
+            vault=vault,
             header_rules=HeaderRules(settings.client_id_header, settings.proxy_base.rstrip("/")),
             upstream=Upstream(targets, settings.connect_timeout, resolver),
             metrics=metrics,
             activity=Activity(),
             streams=StreamRegistry(metrics.open_streams),
             stream_cap=StreamCap(settings.max_streams),
-            drain=Drain(),
+            drain=drain,
+            guard=RequestGuard(metrics, drain, vault),
         )
 
     async def on_shutdown(self, app: web.Application) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from opencode_proxy.settings import Settings
 from tests.support.fake_upstream import SEEN, Seen, create_upstream
 from tests.support.proxy_client import PREFIX, ProxyClient
 from tests.support.proxy_process import ROOT, ProxyProcess
+from tests.support.proxy_server import ProxyTestServer
 from tests.support.raw_upstream import RawUpstream, Script
 
 __all__ = ["PREFIX", "ROOT", "ProxyClient", "ProxyProcess"]
@@ -32,21 +34,23 @@ def seen(upstream: TestServer) -> Seen:
 
 
 @pytest.fixture
-def make_proxy(
-    aiohttp_server: Callable[..., Awaitable[TestServer]], upstream: TestServer
-) -> Callable[..., Awaitable[TestServer]]:
-    """Start a proxy under /notebook/ns/nb allowed to reach the fake upstream."""
+async def make_proxy(upstream: TestServer) -> AsyncIterator[Callable[..., Awaitable[TestServer]]]:
+    """Start a proxy under /notebook/ns/nb allowed to reach the fake upstream, served as
+    the service serves it (:class:`ProxyTestServer`)."""
+    async with contextlib.AsyncExitStack() as servers:
 
-    async def factory(*, resolver: Any = None, environ: Any = None, **overrides: Any) -> TestServer:
-        values: dict[str, Any] = {
-            "prefix": PREFIX,
-            "allow": (f"127.0.0.1:{upstream.port}",),
-        }
-        values.update(overrides)
-        app = create_app(Settings(**values), resolver=resolver, environ=environ)
-        return await aiohttp_server(app)
+        async def factory(
+            *, resolver: Any = None, environ: Any = None, **overrides: Any
+        ) -> TestServer:
+            values: dict[str, Any] = {
+                "prefix": PREFIX,
+                "allow": (f"127.0.0.1:{upstream.port}",),
+            }
+            values.update(overrides)
+            app = create_app(Settings(**values), resolver=resolver, environ=environ)
+            return await servers.enter_async_context(ProxyTestServer(app))
 
-    return factory
+        yield factory
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from opencode_proxy.app import proxy_of
 from opencode_proxy.state.database import FILE_NAME
 from opencode_proxy.target.vault import COOKIE, basic_authorization
 from tests.conftest import PREFIX, ProxyProcess
+from tests.support.fake_upstream import Seen
 
 SECRET = "correct-horse-battery-staple-42"
 USER_HEADER = "kubeflow-userid"
@@ -158,6 +159,45 @@ class TestCookie:
         assert browser.last_set_cookie is None
         now[0] += 60
         assert (await browser.who(target))[0] == EXPECTED
+        assert browser.last_set_cookie is not None
+        assert browser.last_set_cookie[COOKIE]["max-age"] == "1000"
+        with sqlite3.connect(tmp_path / FILE_NAME) as db:
+            assert db.execute("SELECT last_used FROM sessions").fetchall() == [(now[0],)]
+
+    @pytest.mark.parametrize("answer", ["download", "events", "websocket"])
+    async def test_renewed_by_a_streamed_answer(
+        self,
+        make_proxy: MakeProxy,
+        tmp_path: Path,
+        http: aiohttp.ClientSession,
+        target: str,
+        seen: Seen,
+        answer: str,
+    ) -> None:
+        """An answer the proxy streams (a large download, an event stream, a websocket's
+        upgrade) renews the cookie too: its headers leave before the handler returns."""
+        proxy = await make_proxy(state_dir=tmp_path, credential_idle_timeout=1000)
+        vault = proxy_of(proxy.app).vault
+        now = [10_000.0]
+        vault.clock = lambda: now[0]
+        browser = Browser(http, base_of(proxy))
+        await browser.store(target)
+        now[0] += 200
+        headers = browser.headers(**{"X-Target-Server": target})
+        url = base_of(proxy) + "/api/proxy"
+        if answer == "download":
+            async with http.get(url + "/bytes/300000", headers=headers) as response:
+                assert len(await response.read()) == 300_000
+                browser._keep(response)
+        elif answer == "events":
+            async with http.get(url + "/events", headers=headers) as response:
+                assert response.content_type == "text/event-stream"
+                browser._keep(response)
+                seen.sse_gate.put_nowait("end")
+                await response.read()
+        else:
+            async with http.ws_connect(url + "/ws", headers=headers) as ws:
+                browser._keep(ws._response)
         assert browser.last_set_cookie is not None
         assert browser.last_set_cookie[COOKIE]["max-age"] == "1000"
         with sqlite3.connect(tmp_path / FILE_NAME) as db:

@@ -1,9 +1,14 @@
-"""The one middleware every request passes: an id, errors as JSON, and draining.
+"""The one middleware every request passes: an id, errors as JSON, cookies, and draining.
 
 It gives each request an id (the client's if it is sane), answers every error as JSON
-with a stable code, counts refusals, and keeps each request in the :class:`.Drain` so a
-shutdown can wait for it, and answer it ``503 shutting_down`` if it has to be cut before
-anything was sent.
+with a stable code, counts refusals, sets the session cookie the vault decided on, and
+keeps each request in the :class:`.Drain` so a shutdown can wait for it, and answer it
+``503 shutting_down`` if it has to be cut before anything was sent.
+
+:class:`RequestGuard` is aiohttp middleware, and also called directly by the proxy's own
+lane (see :mod:`..serve.proxy_lane`), which serves proxied paths without aiohttp's router.
+A handler that starts a streamed answer calls :meth:`RequestGuard.answering` (through
+:func:`start_answer`) just before, since the guard sees that response only once it is sent.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import re
 
 import structlog
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 from ..serve.drain import Drain
+from ..target.vault import SET_COOKIE, CredentialVault
 from .errors import InternalError, ProxyError, ShuttingDown, http_exception_response
 from .metrics import Metrics
 
@@ -50,19 +56,29 @@ def request_id_of(request: web.Request) -> str:
     return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFF:08x}"
 
 
-def request_middleware(metrics: Metrics, drain: Drain) -> Middleware:
-    """The middleware, bound to the metrics it counts refusals in and the drain."""
+class RequestGuard:
+    """The middleware, bound to the metrics it counts refusals in, the drain, and the
+    vault whose cookie decisions it applies. An instance is itself the middleware."""
 
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    # What aiohttp's @web.middleware marks: a middleware of the current style.
+    __middleware_version__ = 1
+
+    def __init__(self, metrics: Metrics, drain: Drain, vault: CredentialVault):
+        self.metrics = metrics
+        self.drain = drain
+        self.vault = vault
+
+    async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Give the request an id, answer errors as JSON, and let a shutdown drain it."""
         request_id = request[REQUEST_ID] = request_id_of(request)
+        request[SET_COOKIE] = None
         task = request.task
+        drain = self.drain
         drain.enter(task)
         try:
             response = await handler(request)
         except ProxyError as exc:
-            metrics.error(exc.code)
+            self.metrics.error(exc.code)
             log.info(
                 "request.refused",
                 request_id=request_id,
@@ -90,6 +106,11 @@ def request_middleware(metrics: Metrics, drain: Drain) -> Middleware:
             drain.leave(task)
         if not response.prepared:
             response.headers["X-Request-Id"] = request_id
+            self.vault.add_cookie(request, response)
         return response
 
-    return middleware
+    def answering(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Before a handler sends a streamed answer: a cut now gets no status, and the
+        cookie goes with the answer's headers."""
+        request[ANSWERING] = True
+        self.vault.add_cookie(request, response)

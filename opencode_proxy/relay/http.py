@@ -21,7 +21,6 @@ from multidict import istr
 from yarl import URL
 
 from ..edge.errors import BodyTooLarge, ProxyError, UpstreamError, UpstreamRedirect
-from ..edge.middleware import ANSWERING
 from ..logs import ACCESS
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
@@ -66,6 +65,7 @@ class HttpRelay:
         self.stream_cap = proxy.stream_cap
         self.streams = proxy.streams
         self.vault = proxy.vault
+        self.guard = proxy.guard
         self.rules = proxy.header_rules
         self.max_body = proxy.settings.max_body_size
         self.access_log = proxy.settings.access_log
@@ -222,7 +222,7 @@ class HttpRelay:
         _give_headers(response, upstream, request_id)
         if length is not None:
             response.content_length = length
-        request[ANSWERING] = True
+        self.guard.answering(request, response)
         await response.prepare(request)
         if body_allowed and not await _copy_body(upstream, response, exchange):
             # The body is incomplete: end the connection without the terminating chunk, so
@@ -253,7 +253,7 @@ class HttpRelay:
             _give_headers(response, upstream, request_id)
             response.headers["Cache-Control"] = "no-cache"
             response.headers["X-Accel-Buffering"] = "no"
-            request[ANSWERING] = True
+            self.guard.answering(request, response)
             chunked = request.version >= aiohttp.HttpVersion11
             if chunked:
                 # Framed by the tap itself, so the writer must agree that it is chunked.

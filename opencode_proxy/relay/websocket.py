@@ -13,7 +13,6 @@ import aiohttp
 import structlog
 from aiohttp import WSMsgType, web
 
-from ..edge.middleware import ANSWERING
 from ..policy.gate import Admission
 from ..target.parse import upstream_url
 from .failures import REFUSALS_KEPT, UPSTREAM_ERRORS, upstream_failure
@@ -66,6 +65,7 @@ class WebsocketRelay:
         self.streams = proxy.streams
         self.activity = proxy.activity
         self.vault = proxy.vault
+        self.guard = proxy.guard
         self.rules = proxy.header_rules
         self.max_message = proxy.settings.max_ws_message
 
@@ -95,7 +95,7 @@ class WebsocketRelay:
             )
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status in REFUSALS_KEPT:
-                return await _refuse_in_band(request, exc.status, self.max_message, request_id)
+                return await self._refuse_in_band(request, exc.status, request_id)
             raise upstream_failure(exc, target) from None
         except UPSTREAM_ERRORS as exc:
             raise upstream_failure(exc, target) from None
@@ -106,7 +106,7 @@ class WebsocketRelay:
             autoping=False,
             max_msg_size=self.max_message,
         )
-        request[ANSWERING] = True
+        self.guard.answering(request, browser)
         try:
             await browser.prepare(request)
         except BaseException:
@@ -142,23 +142,22 @@ class WebsocketRelay:
             )
         return browser
 
+    async def _refuse_in_band(
+        self, request: web.Request, status: int, request_id: str
+    ) -> web.StreamResponse:
+        """Accept the browser, then close at once with 4000 + the target's HTTP status.
 
-async def _refuse_in_band(
-    request: web.Request, status: int, max_message: int, request_id: str
-) -> web.StreamResponse:
-    """Accept the browser, then close at once with 4000 + the target's HTTP status.
-
-    A browser's WebSocket API hides the status of a failed handshake, so a page could not
-    tell "terminal gone" (404) from "not allowed" (403) or a network error; a close code
-    it can read says it (OpenCode itself closes a gone terminal's socket with 4404).
-    """
-    offered = offered_protocols(request)
-    browser = web.WebSocketResponse(protocols=offered[:1], max_msg_size=max_message)
-    request[ANSWERING] = True
-    await browser.prepare(request)
-    await browser.close(code=4000 + status, message=f"target answered HTTP {status}".encode())
-    log.info("stream.refused", request_id=request_id, kind="websocket", status=status)
-    return browser
+        A browser's WebSocket API hides the status of a failed handshake, so a page could not
+        tell "terminal gone" (404) from "not allowed" (403) or a network error; a close code
+        it can read says it (OpenCode itself closes a gone terminal's socket with 4404).
+        """
+        offered = offered_protocols(request)
+        browser = web.WebSocketResponse(protocols=offered[:1], max_msg_size=self.max_message)
+        self.guard.answering(request, browser)
+        await browser.prepare(request)
+        await browser.close(code=4000 + status, message=f"target answered HTTP {status}".encode())
+        log.info("stream.refused", request_id=request_id, kind="websocket", status=status)
+        return browser
 
 
 _Socket = web.WebSocketResponse | aiohttp.ClientWebSocketResponse

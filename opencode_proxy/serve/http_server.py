@@ -1,4 +1,5 @@
-"""The HTTP server underneath the application: deadlines for slow clients, JSON parse errors.
+"""The HTTP server underneath the application: deadlines for slow clients, JSON parse errors,
+and the proxy's lane in front of the router (:mod:`.proxy_lane`).
 
 aiohttp waits as long as a connection's keep-alive timeout for a request's headers, and
 forever for its body, so a client sending them a byte at a time (slowloris) would hold
@@ -34,6 +35,7 @@ from aiohttp.web_request import BaseRequest
 from ..edge.errors import BodyTimeout, error_response
 from ..settings import Settings
 from .drain import Drain
+from .proxy_lane import ProxyLane
 
 log = structlog.get_logger("opencode_proxy.server")
 
@@ -166,12 +168,20 @@ class _GuardedServer(web.Server):
 
 
 class ProxyRunner(web.AppRunner):
-    """An AppRunner whose connections have header and body deadlines and JSON parse errors."""
+    """An AppRunner whose connections have header and body deadlines and JSON parse errors,
+    and whose server hands proxied requests to the lane before the application sees them."""
 
     def __init__(
-        self, app: web.Application, *, header_timeout: float, body_timeout: float, **kwargs: Any
+        self,
+        app: web.Application,
+        *,
+        lane: ProxyLane,
+        header_timeout: float,
+        body_timeout: float,
+        **kwargs: Any,
     ):
         super().__init__(app, **kwargs)
+        self.lane = lane
         self.header_timeout = header_timeout
         self.body_timeout = body_timeout
 
@@ -181,20 +191,17 @@ class ProxyRunner(web.AppRunner):
         server.__class__ = _GuardedServer
         server.header_timeout = self.header_timeout  # type: ignore[attr-defined]
         server.body_timeout = self.body_timeout  # type: ignore[attr-defined]
+        server.request_handler = self.lane.around(server.request_handler)
         return server
 
 
-def server_arguments() -> dict[str, Any]:
-    """What the application's HTTP server is created with."""
-    return {"max_field_size": MAX_REQUEST_FIELD, "max_line_size": MAX_REQUEST_LINE}
-
-
-async def serve(
-    app: web.Application, settings: Settings, drain: Drain, *, reuse_port: bool
-) -> None:
-    """Serve until SIGTERM or SIGINT, then drain within the shutdown timeout and stop."""
-    runner = ProxyRunner(
+def proxy_runner(
+    app: web.Application, lane: ProxyLane, settings: Settings, drain: Drain
+) -> ProxyRunner:
+    """The runner the service is served by (the tests' servers use it too)."""
+    return ProxyRunner(
         app,
+        lane=lane,
         header_timeout=settings.header_timeout,
         body_timeout=settings.body_timeout,
         handler_cancellation=True,
@@ -204,6 +211,18 @@ async def serve(
         shutdown_timeout=max(0.01, drain.grace(settings.shutdown_timeout)),
         keepalive_timeout=KEEPALIVE_TIMEOUT,
     )
+
+
+def server_arguments() -> dict[str, Any]:
+    """What the application's HTTP server is created with."""
+    return {"max_field_size": MAX_REQUEST_FIELD, "max_line_size": MAX_REQUEST_LINE}
+
+
+async def serve(
+    app: web.Application, lane: ProxyLane, settings: Settings, drain: Drain, *, reuse_port: bool
+) -> None:
+    """Serve until SIGTERM or SIGINT, then drain within the shutdown timeout and stop."""
+    runner = proxy_runner(app, lane, settings, drain)
     await runner.setup()
     site = web.TCPSite(
         runner, settings.host, settings.port, reuse_port=reuse_port, backlog=LISTEN_BACKLOG

@@ -12,7 +12,7 @@ import sys
 import structlog
 from aiohttp import web
 
-from ..app import create_app, proxy_of
+from ..app import create_app, lane_of, proxy_of
 from ..logs import configure_logging
 from ..settings import Settings, SettingsError
 from ..state.database import StateError
@@ -61,7 +61,9 @@ def _serve(app: web.Application, settings: Settings, *, reuse_port: bool) -> Non
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(serve(app, settings, proxy_of(app).drain, reuse_port=reuse_port))
+        loop.run_until_complete(
+            serve(app, lane_of(app), settings, proxy_of(app).drain, reuse_port=reuse_port)
+        )
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()

@@ -56,8 +56,10 @@ CACHE_SIZE = 1024
 # A session's use is written down (and its cookie renewed) at most this often.
 RENEW_INTERVAL = 3600.0
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{43}$")
-# The cookie a request's response sets (see on_response_prepare): a secret, or "" to delete.
-SET_COOKIE = web.RequestKey("set_session_cookie", str)
+# The cookie a request's response sets (see add_cookie): a secret, or "" to delete.
+# None until something is decided: the request guard sets that first (a lookup of a key a
+# request lacks costs an exception, on every request).
+SET_COOKIE: web.RequestKey[str | None] = web.RequestKey("set_session_cookie")
 
 
 def basic_authorization(username: str, password: str) -> str:
@@ -275,14 +277,14 @@ class CredentialVault:
 
     # The cookie
 
-    async def on_response_prepare(self, request: web.Request, response: web.StreamResponse) -> None:
+    def add_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
         """Set, renew or delete the session cookie as the request's handling decided.
 
-        Here rather than in each handler, so that any response renews it (a proxied one,
-        an event stream, a websocket's upgrade). aiohttp has already turned
-        ``response.cookies`` into headers at this point, so the header is added directly.
+        Called by the request guard for every response before it is sent (see
+        :class:`..edge.middleware.RequestGuard`), so that any response renews it: a proxied
+        one, an event stream, a websocket's upgrade.
         """
-        secret = request.get(SET_COOKIE)
+        secret = request[SET_COOKIE]
         if secret is None:
             return
         cookie: SimpleCookie = SimpleCookie()
