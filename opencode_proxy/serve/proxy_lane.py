@@ -6,8 +6,8 @@ Python 3.11), finds the route among the others, wraps the handler in the middlew
 chain and, for each response, runs the response signals. The lane looks at the start of
 the raw path instead and hands a proxied request straight to the proxy route, through
 the same :class:`~..edge.middleware.RequestGuard` that is the application's middleware:
-the same ids, errors, cookies and draining. Measured on a small GET, it takes about a
-sixth off the proxy's CPU per request (see ``docs/benchmarks.md``).
+the same ids, errors, cookies and draining. Measured on a small GET, it takes about an
+eighth off the proxy's CPU per request (see the optimisation log in ``docs/benchmarks.md``).
 
 Everything else goes through the application as before, and so does a proxied request
 that asks for ``100 Continue`` (aiohttp's router answers that). The proxy route stays in
