@@ -7,8 +7,8 @@ keeps each request in the :class:`.Drain` so a shutdown can wait for it, and ans
 
 :class:`RequestGuard` is aiohttp middleware, and also called directly by the proxy's own
 lane (see :mod:`..serve.proxy_lane`), which serves proxied paths without aiohttp's router.
-A handler that starts a streamed answer calls :meth:`RequestGuard.answering` (through
-:func:`start_answer`) just before, since the guard sees that response only once it is sent.
+A handler that starts a streamed answer calls :meth:`RequestGuard.answering` just before,
+since the guard sees that response only once it is sent.
 """
 
 from __future__ import annotations
