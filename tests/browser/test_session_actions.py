@@ -310,6 +310,55 @@ def test_undo_and_fork_bring_back_attachments_and_mentions(
     assert sent_files(sandbox, fork) == first
 
 
+def test_undo_brings_back_a_shell_command(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """A command run in the shell reads as that command in the conversation and in the
+    revert banner; undoing it puts it back in the box in shell mode (the server keeps no
+    text of it in the prompt), and sent again, the server runs the same command."""
+    open_chat(context, page, sandbox)
+    session_id = new_session(page)
+    box = page.get_by_label("Prompt")
+    shell_badge = page.locator(".shell-badge")
+    box.fill("!echo undo-$((2*3))")
+    expect(shell_badge).to_be_visible()
+    box.press("Enter")
+    card = page.locator("details.tool-card").last
+    expect(card).to_have_attribute("data-status", "completed", timeout=15_000)
+    wait_idle(page)
+    first = user_ids(sandbox, session_id)
+    assert len(first) == 1
+    expect(prompts(page)).to_have_count(1)
+    expect(prompts(page).locator(".user-shell")).to_have_text("Shellecho undo-$((2*3))")
+
+    page.get_by_role("button", name="Undo", exact=True).click()
+    expect(banner(page)).to_contain_text("1 message reverted")
+    banner(page).get_by_role("button", name="Show").click()
+    expect(banner(page).get_by_role("list", name="Undone messages")).to_have_text(
+        "!echo undo-$((2*3))"
+    )
+    expect(box).to_have_value("echo undo-$((2*3))")
+    expect(shell_badge).to_be_visible()
+    expect(page.get_by_role("button", name="Run")).to_be_visible()
+    assert revert_point(sandbox, session_id) == first[0]
+    screenshot(page, "session-undo-shell")
+
+    box.press("Enter")
+    expect(banner(page)).to_have_count(0)
+    expect(card).to_have_attribute("data-status", "completed", timeout=15_000)
+    wait_idle(page)
+    wait_until(page, lambda: revert_point(sandbox, session_id) is None)
+    assert len(user_ids(sandbox, session_id)) == 1
+    bash = [
+        part
+        for message in server_messages(sandbox, session_id)
+        for part in message["parts"]
+        if part["type"] == "tool" and part["tool"] == "bash"
+    ]
+    assert [part["state"]["input"]["command"] for part in bash] == ["echo undo-$((2*3))"]
+    assert bash[0]["state"]["output"].strip() == "undo-6"
+
+
 def test_subagent_sessions_nested_and_linked(
     context: BrowserContext, page: Page, sandbox: Sandbox
 ) -> None:

@@ -8,7 +8,7 @@
 import { createSignal, onCleanup, Show, type JSX } from "solid-js";
 import { problemOf } from "../api/problems";
 import { useChatActions } from "../context/chat";
-import { messageText, turnMarkdown, type Turn } from "../lib/turns";
+import { promptText, turnMarkdown, type Turn } from "../lib/turns";
 import { CheckIcon, CopyIcon, ForkIcon, UndoIcon } from "./session-icons";
 
 /** How long "Copied" shows. */
@@ -110,7 +110,7 @@ export function UserMessageActions(props: { id: string }): JSX.Element {
           </button>
           <CopyButton
             label="Copy message"
-            text={() => messageText(found().chat.transcript, props.id)}
+            text={() => promptText(found().chat.transcript, props.id)}
           />
         </div>
       )}

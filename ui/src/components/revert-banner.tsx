@@ -8,7 +8,7 @@
 import { createMemo, createSignal, For, Show, type JSX } from "solid-js";
 import type { SessionRevert } from "../api/types";
 import { revertedPrompts, splitPatch, type PatchFile } from "../lib/revert";
-import { messageText } from "../lib/turns";
+import { promptText } from "../lib/turns";
 import type { Transcript } from "../lib/transcript";
 import { ChevronIcon } from "./icons";
 import { DiffView } from "./lazy-code";
@@ -84,7 +84,7 @@ export function RevertBanner(props: {
           <ol class="reverted-prompts" aria-label="Undone messages">
             <For each={prompts()}>
               {(id) => (
-                <li class="reverted-prompt">{messageText(props.transcript, id) || "(no text)"}</li>
+                <li class="reverted-prompt">{promptText(props.transcript, id) || "(no text)"}</li>
               )}
             </For>
           </ol>

@@ -1,5 +1,6 @@
 /**
- * A conversation as upstream OpenCode draws it, in spirit: the user's prompts, the
+ * A conversation as upstream OpenCode draws it, in spirit: the user's prompts (a command
+ * run in the shell as that command), the
  * assistant's text as markdown, its reasoning folded away, each tool call as a compact
  * card that opens to show its output, step boundaries, and tokens and cost.
  *
@@ -18,6 +19,7 @@ import type {
   ToolPart,
 } from "../api/types";
 import { costText, durationText, tokenSummary } from "../lib/format";
+import { shellCommand } from "../lib/turns";
 import { messageDirectory, type Grouping } from "../lib/tools";
 import type { Transcript } from "../lib/transcript";
 import { useChatActions } from "../context/chat";
@@ -49,6 +51,14 @@ function MessageView(props: { transcript: Transcript; id: string }): JSX.Element
             <For each={partIds()}>
               {(partId) => <UserPart part={props.transcript.part[partId]} />}
             </For>
+            <Show when={shellCommand(props.transcript, props.id)}>
+              {(command) => (
+                <p class="user-text user-shell">
+                  <span class="user-shell-tag">Shell</span>
+                  <code class="mono">{command()}</code>
+                </p>
+              )}
+            </Show>
           </div>
           <UserMessageActions id={props.id} />
         </li>

@@ -51,8 +51,8 @@ import {
   partsOf,
   type Transcript,
 } from "../lib/transcript";
-import { promptOf } from "../lib/prompt/restore";
-import { turnsOf, type Turn } from "../lib/turns";
+import { isEmptyPrompt, promptOf } from "../lib/prompt/restore";
+import { shellCommand, turnsOf, type Turn } from "../lib/turns";
 import { useConnection, useResync, useServerEvents } from "./connection";
 import { useModels } from "./models";
 import { usePromptData } from "./prompt";
@@ -207,7 +207,13 @@ export function createChat(sessionID: string): Chat {
   // A new array only when the grouping changed, not on every streamed token count.
   const turns = createMemo(() => turnsOf(transcript), [], { equals: sameTurns });
   const revertPoint = () => sessions.get(sessionID)?.revert;
-  const sentPrompt = (messageID: string) => promptOf(partsOf(transcript, messageID));
+  const sentPrompt = (messageID: string): PromptInput => {
+    const sent = promptOf(partsOf(transcript, messageID));
+    if (!isEmptyPrompt(sent)) return sent;
+    // A shell command: back into the box in shell mode, as it was typed.
+    const command = shellCommand(transcript, messageID);
+    return command === undefined ? sent : { ...sent, text: command, shell: true };
+  };
   const idle = () => {
     if (sessions.busy(sessionID)) {
       // The server would refuse it too (409): say so before asking.

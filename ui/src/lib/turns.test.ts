@@ -4,8 +4,11 @@ import {
   contextBreakdown,
   contextUsage,
   messageText,
+  promptText,
   requestTokens,
   sessionFigures,
+  shellCommand,
+  shellCommandOf,
   turnDone,
   turnFigures,
   turnMarkdown,
@@ -308,5 +311,44 @@ describe("context figures", () => {
     const small = contextBreakdown(t, "msg_06", 10);
     expect(small.other).toBeGreaterThanOrEqual(0);
     expect(small.user + small.assistant + small.tools).toBeLessThanOrEqual(11);
+  });
+});
+
+describe("shell commands", () => {
+  const own = text("u1", "msg_01", "The user ran a command", { synthetic: true });
+  const bash = (messageID: string, input: unknown): Part =>
+    ({
+      id: `t-${messageID}`,
+      sessionID: SESSION,
+      messageID,
+      type: "tool",
+      tool: "bash",
+      callID: "c1",
+      state: { status: "completed", input, output: "x", title: "", metadata: {}, time: {} },
+    }) as unknown as Part;
+  const ran = (input: unknown = { command: "ls -la" }) =>
+    transcriptOf([user("msg_01"), assistant("msg_02", "msg_01")], [own, bash("msg_02", input)]);
+
+  it("finds the command of a prompt the user ran in the shell", () => {
+    expect(shellCommandOf([own], [bash("msg_02", { command: "ls -la" })])).toBe("ls -la");
+    expect(shellCommand(ran(), "msg_01")).toBe("ls -la");
+    expect(promptText(ran(), "msg_01")).toBe("!ls -la");
+  });
+
+  it("is no command for a typed prompt, even when the agent then ran bash", () => {
+    const typed = transcriptOf(
+      [user("msg_01"), assistant("msg_02", "msg_01")],
+      [text("u1", "msg_01", "list the files"), bash("msg_02", { command: "ls" })],
+    );
+    expect(shellCommand(typed, "msg_01")).toBeUndefined();
+    expect(promptText(typed, "msg_01")).toBe("list the files");
+    expect(shellCommandOf([], [bash("msg_02", { command: "ls" })])).toBeUndefined();
+  });
+
+  it("is no command when the reply ran no bash or named none", () => {
+    expect(shellCommand(transcriptOf([user("msg_01")], [own]), "msg_01")).toBeUndefined();
+    expect(shellCommand(ran({}), "msg_01")).toBeUndefined();
+    expect(shellCommand(ran("ls"), "msg_01")).toBeUndefined();
+    expect(promptText(ran({ command: " " }), "msg_01")).toBe("");
   });
 });

@@ -190,6 +190,47 @@ export function messageText(transcript: PartsView, messageID: string): string {
   return partsText(partsOf(transcript, messageID));
 }
 
+/**
+ * The command a shell turn ran, if `userParts` and `replyParts` are one: the server keeps
+ * such a prompt as text of its own only (no word the user typed, no file), and runs the
+ * command as its reply's bash tool.
+ */
+export function shellCommandOf(
+  userParts: readonly Part[],
+  replyParts: readonly Part[],
+): string | undefined {
+  const own = (part: Part) => part.type === "text" && part.synthetic === true;
+  if (userParts.length === 0 || !userParts.every(own)) return undefined;
+  const tool = replyParts.find((part) => part.type === "tool");
+  if (tool?.type !== "tool" || tool.tool !== "bash") return undefined;
+  const input: unknown = tool.state?.input;
+  if (typeof input !== "object" || input === null) return undefined;
+  const command = (input as { command?: unknown }).command;
+  return typeof command === "string" && command.trim() !== "" ? command : undefined;
+}
+
+/** The command of the prompt `userID`, when the user ran it in the shell (`!command`). */
+export function shellCommand(
+  transcript: MessagesView & PartsView,
+  userID: string,
+): string | undefined {
+  const userParts = partsOf(transcript, userID);
+  if (userParts.some((part) => part.type !== "text" || !part.synthetic)) return undefined;
+  const replyID = transcript.order.find((id) => {
+    const info = transcript.messages[id];
+    return info?.role === "assistant" && info.parentID === userID;
+  });
+  return replyID ? shellCommandOf(userParts, partsOf(transcript, replyID)) : undefined;
+}
+
+/** What a prompt reads as: the text the user typed, or `!command` for a shell command. */
+export function promptText(transcript: MessagesView & PartsView, userID: string): string {
+  const typed = messageText(transcript, userID);
+  if (typed !== "") return typed;
+  const command = shellCommand(transcript, userID);
+  return command === undefined ? "" : `!${command}`;
+}
+
 /** A whole reply as markdown: the text of each of its messages, in order. */
 export function turnMarkdown(transcript: PartsView, turn: Turn): string {
   return turn.assistantIDs

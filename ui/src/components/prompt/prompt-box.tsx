@@ -158,7 +158,8 @@ export function PromptBox(props: {
     current: () => ({ text: text(), attachments: attachments() }),
     fill(prompt) {
       for (const mention of prompt?.mentions ?? []) known.set(mentionText(mention), mention);
-      setShell(false);
+      // Shell mode only with a command to run, as a stored entry.
+      setShell(prompt?.shell === true && prompt.text.trim() !== "");
       show(prompt?.text ?? "");
       setAttachments(prompt ? [...prompt.attachments] : []);
       setRejected([]);

@@ -7,7 +7,8 @@
  * - a file part without one is an attachment: its URL (a `data:` URL, or a URL the server
  *   reads, such as `file://`) is sent again as it is;
  * - an agent part is a mention of a sub-agent;
- * - synthetic text parts are what the server added (a file read in, an agent's task).
+ * - synthetic text parts are what the server added (a file read in, an agent's task);
+ * - a shell command leaves only such text; its command is in the reply (`../turns.ts`).
  * Parts of an unknown shape are left out, never thrown on.
  */
 
