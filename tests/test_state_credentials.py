@@ -119,6 +119,19 @@ def base_of(proxy: TestServer) -> str:
     return f"http://127.0.0.1:{proxy.port}{PREFIX}"
 
 
+async def stored_with_clock(
+    make_proxy: MakeProxy, tmp_path: Path, http: aiohttp.ClientSession, target: str
+) -> tuple[TestServer, Browser, list[float]]:
+    """A proxy whose cookies live 1,000 s on a clock the test moves (``now[0]``), and a
+    browser that has stored a password for ``target`` on it."""
+    proxy = await make_proxy(state_dir=tmp_path, credential_idle_timeout=1000)
+    now = [10_000.0]
+    proxy_of(proxy.app).vault.clock = lambda: now[0]
+    browser = Browser(http, base_of(proxy))
+    await browser.store(target)
+    return proxy, browser, now
+
+
 class TestCookie:
     async def test_attributes(
         self, stateful: TestServer, http: aiohttp.ClientSession, target: str
@@ -148,12 +161,7 @@ class TestCookie:
     ) -> None:
         """A use after the renewal interval writes the use down and renews the cookie;
         uses in between do neither."""
-        proxy = await make_proxy(state_dir=tmp_path, credential_idle_timeout=1000)
-        vault = proxy_of(proxy.app).vault
-        now = [10_000.0]
-        vault.clock = lambda: now[0]
-        browser = Browser(http, base_of(proxy))
-        await browser.store(target)
+        _, browser, now = await stored_with_clock(make_proxy, tmp_path, http, target)
         now[0] += 50  # within the interval (a tenth of the lifetime)
         assert (await browser.who(target))[0] == EXPECTED
         assert browser.last_set_cookie is None
@@ -176,13 +184,8 @@ class TestCookie:
     ) -> None:
         """An answer the proxy streams (a large download, an event stream, a websocket's
         upgrade) renews the cookie too: its headers leave before the handler returns."""
-        proxy = await make_proxy(state_dir=tmp_path, credential_idle_timeout=1000)
-        vault = proxy_of(proxy.app).vault
-        now = [10_000.0]
-        vault.clock = lambda: now[0]
-        browser = Browser(http, base_of(proxy))
-        await browser.store(target)
-        now[0] += 200
+        proxy, browser, now = await stored_with_clock(make_proxy, tmp_path, http, target)
+        now[0] += 200  # past the renewal interval
         headers = browser.headers(**{"X-Target-Server": target})
         url = base_of(proxy) + "/api/proxy"
         if answer == "download":
