@@ -172,6 +172,42 @@ def test_phone_drawer_top_bar_and_no_sideways_scroll(
     expect(terminal).to_have_count(0)
 
 
+TITLE = "Improve the greeting in hello.py"
+
+
+def test_phone_header_shows_the_whole_title(
+    phone: tuple[BrowserContext, Page], sandbox: Sandbox
+) -> None:
+    """At 390 px a session's title (a sentence, as the server names sessions) is shown
+    whole, on two lines if it must; the status shrinks to its dot and keeps its name."""
+    context, page = phone
+    seed_servers(context, [{"url": sandbox.chat_url, "name": CHAT}], None)
+    open_app(page, sandbox)
+    page.get_by_role("button", name="Start a session").click()
+    expect(page).to_have_url(SESSION_URL)
+    session_id = page.url.rsplit("/", 1)[1]
+    send(page, f"Name it [title:{TITLE}]")
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=20_000)
+    expect(badge(page)).to_have_attribute("aria-label", "Session idle")
+    assert server_json(sandbox.chat_server.url, f"/session/{session_id}")["title"] == TITLE
+    title = page.locator("#chat-title")
+    expect(title).to_have_text(TITLE)
+    clipped = title.evaluate(
+        "h => h.scrollWidth > h.clientWidth + 1 || h.scrollHeight > h.clientHeight + 1"
+    )
+    assert not clipped, "the title is cut"
+    header = page.locator(".chat-header").bounding_box()
+    box = title.bounding_box()
+    assert header is not None
+    assert box is not None
+    assert box["y"] >= header["y"]
+    assert box["y"] + box["height"] <= header["y"] + header["height"]
+    expect(badge(page)).to_be_visible()
+    expect(badge(page).get_by_text("Idle")).to_be_hidden()
+    assert_fits(page)
+    screenshot(page, "phone-header-title")
+
+
 def test_phone_settings_fit(phone: tuple[BrowserContext, Page], sandbox: Sandbox) -> None:
     """Settings (servers and preferences) fit the phone's width too."""
     context, page = phone

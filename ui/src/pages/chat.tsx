@@ -263,13 +263,15 @@ export function ChatView(props: {
                 role="status"
                 aria-label={`Session ${waiting() ? "waiting for you" : busy() ? "busy" : "idle"}`}
               >
-                {waiting()
-                  ? "Waiting for you"
-                  : status().type === "retry"
-                    ? "Retrying"
-                    : busy()
-                      ? "Working"
-                      : "Idle"}
+                <span class="status-text">
+                  {waiting()
+                    ? "Waiting for you"
+                    : status().type === "retry"
+                      ? "Retrying"
+                      : busy()
+                        ? "Working"
+                        : "Idle"}
+                </span>
               </span>
               <Show when={session()?.time.archived}>
                 <span class="archived-badge">
