@@ -30,7 +30,9 @@ from tests.browser.conftest import (
     server_row,
     wait_until,
 )
+from tests.browser.test_chat import SESSION_URL, last_reply, server_json
 from tests.conftest import ProxyProcess
+from tools.fake_model import REPLY
 from tools.opencode_server import OpenCodeServer
 
 pytestmark = pytest.mark.browser
@@ -142,6 +144,66 @@ def test_home_shows_the_connected_server(
     expect(card).to_contain_text(str(sandbox.open_server.project))
     expect(page.get_by_role("link", name=re.compile("^Server: Open sandbox"))).to_be_visible()
     screenshot(page, "home-connected")
+
+
+def _page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def test_home_prompt_starts_a_session(
+    page: Page, context: BrowserContext, sandbox: Sandbox
+) -> None:
+    """Home opens on the chat's prompt box: Enter creates one session on the server, sends
+    the prompt in it with the chosen agent and opens it, where the reply streams. A send
+    the server refuses says so and keeps the text; the retry uses the same session."""
+    seed_servers(context, [{"url": sandbox.chat_url, "name": "Home chat"}], None)
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, sandbox)
+    card = page.get_by_role("region", name="Connected to Home chat")
+    expect(card).to_contain_text(str(sandbox.chat_server.project))
+    box = page.get_by_label("Prompt", exact=True)
+    expect(box).to_be_focused()
+    assert _page_width(page) <= 390, f"page is {_page_width(page)} px wide"
+    screenshot(page, "home-prompt-phone")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    expect(card.get_by_role("button", name="Start a session")).to_be_visible()
+    assert _page_width(page) <= 1400
+    before = {s["id"] for s in server_json(sandbox.chat_server.url, "/session")}
+
+    # The agent picker is the chat's: plan goes with the prompt.
+    page.get_by_role("button", name=re.compile(r"^Agent: ")).click()
+    page.get_by_role("menu", name="Agents").get_by_role("menuitemradio", name="plan").click()
+    expect(page.get_by_role("button", name="Agent: plan")).to_be_visible()
+    screenshot(page, "home-prompt-wide")
+
+    text = "From home: tell me about the fox [title:Home start]"
+    refuse = re.compile(r".*/api/proxy/session/[^/]+/prompt_async(\?.*)?$")
+    page.route(
+        refuse,
+        lambda route: route.fulfill(
+            status=500,
+            content_type="application/json",
+            body='{"name": "UnknownError", "data": {"message": "The model is down"}}',
+        ),
+    )
+    box.fill(text)
+    box.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="Not sent")).to_be_visible()
+    expect(box).to_have_value(text)
+    expect(page).not_to_have_url(SESSION_URL)
+    screenshot(page, "home-prompt-refused")
+    page.unroute(refuse)
+
+    box.press("Enter")
+    expect(page).to_have_url(SESSION_URL)
+    session_id = page.url.rsplit("/", 1)[1]
+    expect(last_reply(page)).to_contain_text(REPLY, timeout=15_000)
+    after = {s["id"] for s in server_json(sandbox.chat_server.url, "/session")}
+    assert after - before == {session_id}
+    messages = server_json(sandbox.chat_server.url, f"/session/{session_id}/message")
+    first = next(m for m in messages if m["info"]["role"] == "user")
+    assert [p["text"] for p in first["parts"] if p["type"] == "text"] == [text]
+    assert first["info"]["agent"] == "plan"
 
 
 @pytest.fixture

@@ -136,6 +136,31 @@ export interface Chat {
   fork(messageID?: string): Promise<Session>;
 }
 
+/**
+ * What the prompt box needs of a chat: sending, the queue and the chat's own slash
+ * commands. A session's chat is one; home's starter (`./starter.ts`) is another, for the
+ * prompt that begins a session.
+ */
+export type PromptChat = Pick<
+  Chat,
+  | "send"
+  | "submit"
+  | "stop"
+  | "queued"
+  | "queuePaused"
+  | "resumeQueue"
+  | "unqueue"
+  | "sendQueuedNow"
+  | "sendProblem"
+  | "clearSendProblem"
+  | "undo"
+  | "redo"
+  | "fork"
+  | "compact"
+  | "share"
+  | "exportMarkdown"
+>;
+
 /** The conversation of `sessionID` on the server in use, for the lifetime of the caller. */
 export function createChat(sessionID: string): Chat {
   const { connection } = useConnection();

@@ -1,6 +1,7 @@
 /**
  * The workspace of the server in use: the sessions on the left, the chosen session's
- * chat in the middle (or, with none chosen, which server this is and how it is doing),
+ * chat in the middle (or, with none chosen, which server this is and how it is doing, in
+ * a compact card, and the prompt box: a prompt sent there starts a session),
  * the session's changes on the right and the terminal below, when opened.
  *
  * The route names the server and the session (`#/s/<server>/<session>`), so a session's
@@ -14,6 +15,7 @@ import {
   For,
   lazy,
   Match,
+  onCleanup,
   Show,
   Suspense,
   Switch,
@@ -29,9 +31,11 @@ import { useHealth } from "../context/health";
 import { Link, sessionPath, useRouter } from "../context/router";
 import { useServers, type ServerEntry } from "../context/servers";
 import { useSessions } from "../context/sessions";
+import { createStarter } from "../context/starter";
 import { useTerminal } from "../context/terminal";
 import { ChangesPanel } from "../components/changes-panel";
 import { PlusIcon } from "../components/icons";
+import { PromptBox } from "../components/prompt/prompt-box";
 import { SessionList } from "../components/session-list";
 import { isShortServerId, resolveServerSegment } from "../lib/routes";
 import { displayUrl } from "../lib/url";
@@ -198,65 +202,80 @@ function ServerStatus(props: { server: ServerEntry }): JSX.Element {
     );
   });
   const current = () => health.of(props.server.key);
+  const reachable = () => current().status !== "unhealthy";
 
   return (
-    <section class="card status-card" aria-labelledby="status-title">
-      <div class="status-head">
-        <HealthDot status={current().status} title={healthTitle(props.server, current())} />
-        <div class="status-title-block">
-          <h1 id="status-title">
-            <Switch>
-              <Match when={current().status === "unhealthy"}>
-                {props.server.label} is not reachable
-              </Match>
-              <Match when={current().status === "checking"}>
-                Connecting to {props.server.label}…
-              </Match>
-              <Match when={current().status === "unknown"}>
-                Health of {props.server.label} unknown
-              </Match>
-              <Match when={true}>Connected to {props.server.label}</Match>
-            </Switch>
-          </h1>
-          <p class="mono status-url">{displayUrl(props.server.url)}</p>
+    <div class="home-start">
+      <section class="card status-card" aria-labelledby="status-title">
+        <div class="status-head">
+          <HealthDot status={current().status} title={healthTitle(props.server, current())} />
+          <div class="status-title-block">
+            <h1 id="status-title">
+              <Switch>
+                <Match when={current().status === "unhealthy"}>
+                  {props.server.label} is not reachable
+                </Match>
+                <Match when={current().status === "checking"}>
+                  Connecting to {props.server.label}…
+                </Match>
+                <Match when={current().status === "unknown"}>
+                  Health of {props.server.label} unknown
+                </Match>
+                <Match when={true}>Connected to {props.server.label}</Match>
+              </Switch>
+            </h1>
+            <p class="mono status-url">{displayUrl(props.server.url)}</p>
+          </div>
+          <div class="status-actions">
+            <Show when={reachable()}>
+              <StartSession server={props.server} />
+            </Show>
+            <Link href="/settings/servers" class="button ghost small">
+              Change server
+            </Link>
+          </div>
         </div>
-        <Link href="/settings/servers" class="button ghost">
-          Change server
-        </Link>
-      </div>
 
-      <Show when={healthProblem(props.server, current())}>
-        {(found) => <ProblemBox problem={found()} />}
-      </Show>
+        <Show when={healthProblem(props.server, current())}>
+          {(found) => <ProblemBox problem={found()} />}
+        </Show>
 
-      <dl class="facts">
-        <dt>Server</dt>
-        <dd>
-          {current().version ? `OpenCode v${current().version}` : "—"}
-          <Show when={current().rttMs !== undefined}>
-            <span class="muted"> · {current().rttMs} ms round trip</span>
+        <dl class="facts status-facts">
+          <div>
+            <dt>Server</dt>
+            <dd>
+              {current().version ? `OpenCode v${current().version}` : "—"}
+              <Show when={current().rttMs !== undefined}>
+                <span class="muted"> · {current().rttMs} ms round trip</span>
+              </Show>
+            </dd>
+          </div>
+          <div>
+            <dt>Events</dt>
+            <dd data-stream={state().status}>{STREAM_TEXT[state().status]}</dd>
+          </div>
+          <Show when={path()}>
+            {(info) => (
+              <div>
+                <dt>Project</dt>
+                <dd class="mono">{info().directory}</dd>
+              </div>
+            )}
           </Show>
-        </dd>
-        <dt>Events</dt>
-        <dd data-stream={state().status}>{STREAM_TEXT[state().status]}</dd>
-        <dt>Project</dt>
-        <dd>
-          <Show when={path()} fallback={<span class="muted">—</span>}>
-            {(info) => <span class="mono">{info().directory}</span>}
-          </Show>
-        </dd>
-      </dl>
+        </dl>
 
-      <Show when={current().status === "unhealthy"}>
-        <OtherServers except={props.server.key} />
+        <Show when={!reachable()}>
+          <OtherServers except={props.server.key} />
+        </Show>
+      </section>
+      <Show when={reachable()}>
+        <HomePrompt server={props.server} />
       </Show>
-      <Show when={current().status !== "unhealthy"}>
-        <StartSession server={props.server} />
-      </Show>
-    </section>
+    </div>
   );
 }
 
+/** "Start a session": an empty one, opened. */
 function StartSession(props: { server: ServerEntry }): JSX.Element {
   const sessions = useSessions();
   const router = useRouter();
@@ -274,21 +293,35 @@ function StartSession(props: { server: ServerEntry }): JSX.Element {
     }
   };
   return (
-    <div class="start">
-      <p>
-        {sessions.list().length > 0
-          ? "Pick a session from the list, or start a new one."
-          : "Start your first session with this server."}
-      </p>
-      <button
-        type="button"
-        class="button primary"
-        onClick={() => void create()}
-        disabled={creating()}
-      >
-        <PlusIcon />
-        <span>Start a session</span>
-      </button>
+    <button
+      type="button"
+      class="button small"
+      onClick={() => void create()}
+      disabled={creating()}
+      title="An empty session, to type in later"
+    >
+      <PlusIcon />
+      <span>Start a session</span>
+    </button>
+  );
+}
+
+/**
+ * The chat's prompt box, before there is a session: Enter starts one with the prompt
+ * and opens it. The unsent text is kept per server, as a session's is.
+ */
+function HomePrompt(props: { server: ServerEntry }): JSX.Element {
+  const router = useRouter();
+  let gone = false;
+  onCleanup(() => (gone = true));
+  const starter = createStarter((id) => {
+    // Left home meanwhile: the session is in the list, the page stays where the user went.
+    if (!gone) router.navigate(sessionPath(props.server.key, id));
+  });
+  return (
+    <div class="home-prompt">
+      <h2 class="home-prompt-title">What should the agent do?</h2>
+      <PromptBox chat={starter} busy={false} autofocus draftKey={`${props.server.key}\nhome`} />
     </div>
   );
 }

@@ -6,7 +6,7 @@
  * user, or throws a problem.
  */
 
-import type { Chat } from "../../context/chat";
+import type { PromptChat } from "../../context/chat";
 import { useChatActions } from "../../context/chat";
 import { sessionPath, useRouter } from "../../context/router";
 import { useServers } from "../../context/servers";
@@ -21,7 +21,7 @@ export interface Notice {
 }
 
 export function useBuiltinCommands(
-  chat: Chat,
+  chat: PromptChat,
 ): (action: BuiltinAction) => Promise<Notice | undefined> {
   const actions = useChatActions();
   const sessions = useSessions();

@@ -24,7 +24,7 @@ import {
   type JSX,
 } from "solid-js";
 import { problemOf, type Problem } from "../../api/problems";
-import type { Chat } from "../../context/chat";
+import type { PromptChat } from "../../context/chat";
 import { useModels } from "../../context/models";
 import { usePromptData } from "../../context/prompt";
 import {
@@ -80,7 +80,7 @@ export interface PromptHandle {
 const NARROW = "(max-width: 640px)";
 
 export function PromptBox(props: {
-  chat: Chat;
+  chat: PromptChat;
   busy: boolean;
   disabled?: boolean;
   /** Focus the box when it appears. */
