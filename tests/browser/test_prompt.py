@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, Sandbox, screenshot, wait_until
 from tests.browser.test_chat import (
+    SESSION_URL,
     badge,
     last_reply,
     new_session,
@@ -663,6 +664,8 @@ def test_box_fits_a_phone(context: BrowserContext, page: Page, sandbox: Sandbox)
     page.set_viewport_size({"width": 390, "height": 760})
     open_chat(context, page, sandbox)
     page.get_by_role("button", name=re.compile("Start a session|New session")).first.click()
+    # Home has a prompt box too: wait for the session's own.
+    expect(page).to_have_url(SESSION_URL)
     box = prompt(page)
     expect(box).to_be_visible()
     box.fill("A phone-sized prompt")
