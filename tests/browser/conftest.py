@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -353,6 +354,18 @@ def add_server(
         page.get_by_label("Password", exact=True).fill(password)
     if submit:
         page.get_by_role("button", name="Save").click()
+
+
+def refuse_with(
+    page: Page, url: str | re.Pattern[str], status: int, name: str, message: str
+) -> None:
+    """Answer the page's requests to ``url`` as the OpenCode server answers an error
+    (``{"name": ..., "data": {"message": ...}}``) until ``page.unroute(url)``."""
+    body = json.dumps({"name": name, "data": {"message": message}})
+    page.route(
+        url,
+        lambda route: route.fulfill(status=status, content_type="application/json", body=body),
+    )
 
 
 def screenshot(page: Page, name: str) -> Path:

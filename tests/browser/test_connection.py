@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     add_server,
     fresh_user,
     open_app,
+    refuse_with,
     screenshot,
     seed_servers,
     server_row,
@@ -178,14 +179,7 @@ def test_home_prompt_starts_a_session(
 
     text = "From home: tell me about the fox [title:Home start]"
     refuse = re.compile(r".*/api/proxy/session/[^/]+/prompt_async(\?.*)?$")
-    page.route(
-        refuse,
-        lambda route: route.fulfill(
-            status=500,
-            content_type="application/json",
-            body='{"name": "UnknownError", "data": {"message": "The model is down"}}',
-        ),
-    )
+    refuse_with(page, refuse, 500, "UnknownError", "The model is down")
     box.fill(text)
     box.press("Enter")
     expect(page.get_by_role("alert").filter(has_text="Not sent")).to_be_visible()

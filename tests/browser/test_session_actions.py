@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import Sandbox, screenshot, wait_until
+from tests.browser.conftest import Sandbox, refuse_with, screenshot, wait_until
 from tests.browser.test_chat import (
     SESSION_URL,
     badge,
@@ -190,14 +190,7 @@ def test_fork_from_a_prompt_and_from_a_reply(
 
     # A refused fork says so above the prompt box, and nothing moves.
     refuse = "**/api/proxy/session/*/fork"
-    page.route(
-        refuse,
-        lambda route: route.fulfill(
-            status=409,
-            content_type="application/json",
-            body='{"name": "SessionBusyError", "data": {"message": "Session is busy"}}',
-        ),
-    )
+    refuse_with(page, refuse, 409, "SessionBusyError", "Session is busy")
     prompts(page).nth(1).get_by_role("button", name="Fork from here").click()
     alert = page.get_by_role("alert").filter(has_text="Not forked")
     expect(alert).to_be_visible()
