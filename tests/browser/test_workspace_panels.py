@@ -132,7 +132,9 @@ def test_changes_refresh_themselves(context: BrowserContext, page: Page, sandbox
     new_session(page)
     page.get_by_role("button", name="Changes", exact=True).click()
     panel = page.get_by_role("complementary", name="Changes")
-    expect(panel.get_by_text("No changes yet.")).to_be_visible()
+    expect(
+        panel.get_by_text("No uncommitted changes: the files match the last commit.")
+    ).to_be_visible()
     files = panel.get_by_role("list", name="Changed files")
     try:
         # The agent writes a file: the panel shows it by itself.

@@ -160,9 +160,11 @@ export function ChangesPanel(props: { sessionID: string; onClose: () => void }):
         </Show>
         <Show when={!problem() && !loading() && files().length === 0}>
           <p class="panel-empty">
-            {source() === "session" && canSwitch(project())
-              ? "No changes recorded for this session."
-              : "No changes yet."}
+            {!canSwitch(project())
+              ? "No changes yet."
+              : source() === "session"
+                ? "No changes recorded for this session."
+                : "No uncommitted changes: the files match the last commit."}
           </p>
         </Show>
         <Show when={files().length > 0}>
