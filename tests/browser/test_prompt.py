@@ -659,6 +659,26 @@ def test_history_drafts_and_tab(context: BrowserContext, page: Page, sandbox: Sa
     assert users[-1]["agent"] != "build"
 
 
+def test_placeholder_hints_follow_the_box_width(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """The placeholder's key hints show while the box has room for them on one line, and
+    go when a side panel narrows the box (the window's width alone does not decide)."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_chat(context, page, sandbox)
+    new_session(page)
+    box = prompt(page)
+    full = "Ask anything… (@ files and agents · / commands · ! shell · Shift+Enter new line)"
+    expect(box).to_have_attribute("placeholder", full)
+    page.get_by_role("button", name="Changes", exact=True).click()
+    expect(page.get_by_role("complementary", name="Changes")).to_be_visible()
+    expect(box).to_have_attribute("placeholder", "Ask anything…")
+    one_line = box.evaluate("b => b.scrollHeight <= b.clientHeight + 1")
+    assert one_line, "the placeholder wraps"
+    page.get_by_role("button", name="Changes", exact=True).click()
+    expect(box).to_have_attribute("placeholder", full)
+
+
 def test_box_fits_a_phone(context: BrowserContext, page: Page, sandbox: Sandbox) -> None:
     """At 390 px the bar wraps and every control, Send included, is on screen."""
     page.set_viewport_size({"width": 390, "height": 760})

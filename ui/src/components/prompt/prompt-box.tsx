@@ -76,8 +76,8 @@ export interface PromptHandle {
   focus(): void;
 }
 
-/** Screens too narrow for the prompt box's placeholder hints. */
-const NARROW = "(max-width: 640px)";
+/** A text box narrower than this (px) has no room for the placeholder's hints. */
+const HINTS_WIDTH = 640;
 
 export function PromptBox(props: {
   chat: PromptChat;
@@ -398,12 +398,16 @@ export function PromptBox(props: {
   };
 
   const queueing = () => props.busy || props.chat.queued().length > 0;
-  // On a phone the hints would wrap the box to two lines (and its keys are not there).
-  const narrow = window.matchMedia(NARROW);
-  const [brief, setBrief] = createSignal(narrow.matches);
-  const onNarrow = () => setBrief(narrow.matches);
-  narrow.addEventListener("change", onNarrow);
-  onCleanup(() => narrow.removeEventListener("change", onNarrow));
+  // In a narrow box (a phone, or beside a side panel) the hints would wrap the box to two
+  // lines; on a phone its keys are not there either. The box's own width decides.
+  const [brief, setBrief] = createSignal(window.innerWidth < HINTS_WIDTH);
+  onMount(() => {
+    if (!input || typeof ResizeObserver === "undefined") return;
+    const box = input;
+    const observer = new ResizeObserver(() => setBrief(box.clientWidth < HINTS_WIDTH));
+    observer.observe(box);
+    onCleanup(() => observer.disconnect());
+  });
   const placeholder = () => {
     const [words, hint] = shell()
       ? ["Shell command…", "(Enter runs it · Esc leaves shell mode)"]
