@@ -1,7 +1,8 @@
 """The workspace's panels against the real OpenCode server through the proxy: several
 terminals in tabs (each its own PTY on the server, surviving a dropped connection, closed
-one at a time, the active tab remembered while the panel is hidden), and Changes that
-refresh themselves when the agent or anyone else changes the project's files."""
+one at a time, the active tab remembered while the panel is hidden), Changes that
+refresh themselves when the agent or anyone else changes the project's files, a side panel
+as wide as the user drags it, and the terminal across the chat and the side panel."""
 
 from __future__ import annotations
 
@@ -285,3 +286,130 @@ def test_a_side_panel_leaves_the_title_readable(
     expect(page.get_by_role("button", name="Changes", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
+
+
+def _box(locator: Locator) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _width(locator: Locator) -> float:
+    return _box(locator)["width"]
+
+
+def test_side_panel_resizes_and_keeps_its_width(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """At 1400 px the Changes panel's left edge is a handle: dragged or moved by the
+    keyboard, the panel narrows and the chat widens as much; the width outlives a reload."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_chat(context, page, sandbox)
+    new_session(page)
+    try:
+        send(page, "Write it [write:wide-notes.md] [title:Wide panel]")
+        expect(last_reply(page)).to_contain_text(REPLY, timeout=20_000)
+        expect(badge(page)).to_have_attribute("aria-label", "Session idle")
+        assert "wide-notes.md" in _diff_names(sandbox, "/vcs/diff?mode=git")
+
+        page.get_by_role("button", name="Changes", exact=True).click()
+        panel = page.get_by_role("complementary", name="Changes")
+        changed = panel.get_by_role("list", name="Changed files").get_by_role(
+            "listitem", name="wide-notes.md"
+        )
+        expect(changed).to_be_visible(timeout=15_000)
+        chat = page.locator(".workspace-main")
+        handle = page.get_by_role("separator", name="Resize side panel")
+        expect(handle).to_have_attribute("aria-orientation", "vertical")
+        default = _width(panel)
+        assert abs(default - round(1400 * 0.38)) <= 1, default
+        chat_before = _width(chat)
+
+        # Dragged 160 px to the right: the panel loses what the chat gains.
+        grip = _box(handle)
+        x, y = grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 80, y, steps=4)
+        page.mouse.move(x + 160, y, steps=4)
+        page.mouse.up()
+        wait_until(page, lambda: abs(_width(panel) - (default - 160)) <= 1)
+        assert abs(_width(chat) - (chat_before + 160)) <= 1
+        expect(handle).to_have_attribute("aria-valuenow", str(round(default) - 160))
+
+        # The keyboard: arrows step, End and Home go to the ends (the chat keeps 400 px).
+        handle.focus()
+        handle.press("ArrowLeft")
+        handle.press("ArrowLeft")
+        wait_until(page, lambda: abs(_width(panel) - (default - 80)) <= 1)
+        handle.press("End")
+        widest = int(handle.get_attribute("aria-valuemax") or 0)
+        assert widest == 1400 - 272 - 400
+        wait_until(page, lambda: abs(_width(panel) - widest) <= 1)
+        assert _width(chat) >= 400 - 1
+        handle.press("Home")
+        expect(handle).to_have_attribute("aria-valuenow", "320")
+        wait_until(page, lambda: abs(_width(panel) - 320) <= 1)
+        handle.press("ArrowLeft")
+        expect(handle).to_have_attribute("aria-valuenow", "360")
+        wait_until(page, lambda: abs(_width(panel) - 360) <= 1)
+        chat_narrowed = _width(chat)
+        screenshot(page, "side-panel-resized")
+
+        # Kept across a reload; the panel still lists what the server reports changed.
+        page.reload()
+        expect(page.get_by_label("Prompt")).to_be_visible()
+        if not panel.is_visible():
+            page.get_by_role("button", name="Changes", exact=True).click()
+        expect(changed).to_be_visible(timeout=15_000)
+        wait_until(page, lambda: abs(_width(panel) - 360) <= 1)
+        assert abs(_width(chat) - chat_narrowed) <= 1
+        assert "wide-notes.md" in _diff_names(sandbox, "/vcs/diff?mode=git")
+
+        # A double-click on the panel's handle goes back to the default width.
+        handle.dblclick()
+        wait_until(page, lambda: abs(_width(panel) - default) <= 1)
+        expect(handle).to_have_attribute("aria-valuenow", str(round(default)))
+    finally:
+        _restore_project(sandbox)
+
+
+def test_terminal_spans_beneath_chat_and_side_panel(
+    context: BrowserContext, page: Page, sandbox: Sandbox
+) -> None:
+    """With Changes open at 1400 px the terminal opens across the chat and the panel (as
+    in an editor's bottom panel), the panel keeping the chat's height; its shell runs."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_chat(context, page, sandbox)
+    new_session(page)
+    page.get_by_role("button", name="Changes", exact=True).click()
+    panel = page.get_by_role("complementary", name="Changes")
+    expect(panel).to_be_visible()
+    chat = page.locator(".workspace-main")
+    try:
+        before = pty_ids(sandbox)
+        page.get_by_role("button", name="Terminal", exact=True).click()
+        terminal = page.get_by_role("region", name="Terminal")
+        expect(screen(page)).to_contain_text("#", timeout=15_000)
+        wait_until(page, lambda: len(pty_ids(sandbox) - before) == 1)
+        term, side, main = _box(terminal), _box(panel), _box(chat)
+        assert abs((term["x"] + term["width"]) - (side["x"] + side["width"])) <= 1, (term, side)
+        assert abs(term["x"] - main["x"]) <= 1, (term, main)
+        assert term["y"] >= side["y"] + side["height"] - 1
+        assert abs(side["height"] - main["height"]) <= 1
+        run(page, "echo wide-$((6*7)) > wide-marker.txt; cat wide-marker.txt")
+        expect(screen(page)).to_contain_text("wide-42")
+        marker = sandbox.chat_server.project / "wide-marker.txt"
+        wait_until(page, lambda: marker.exists() and "wide-42" in marker.read_text())
+        # Its own handle still sets its height.
+        tall = _box(terminal)["height"]
+        page.get_by_role("separator", name="Resize terminal").focus()
+        page.keyboard.press("ArrowUp")
+        wait_until(page, lambda: abs(_box(terminal)["height"] - (tall + 40)) <= 1)
+        screenshot(page, "terminal-beneath-side-panel")
+
+        page.get_by_role("button", name="Close terminal", exact=True).click()
+        expect(terminal).to_have_count(0)
+        wait_until(page, lambda: pty_ids(sandbox) - before == set())
+    finally:
+        _restore_project(sandbox)

@@ -2,7 +2,7 @@
  * The terminal panel: a tab per terminal of the terminal context (new, close one, rename
  * by double-click or F2, arrow keys between tabs), and xterm.js showing the active one's
  * PTY, fitted to the panel (the PTY is resized with it), with a handle to change its
- * height by mouse or keyboard. Hiding the panel keeps the shells; closing it ends them.
+ * height by mouse or keyboard (kept across reloads). Hiding the panel keeps the shells; closing it ends them.
  */
 
 import { FitAddon } from "@xterm/addon-fit";
@@ -13,10 +13,12 @@ import { useTerminal, type TerminalTab } from "../context/terminal";
 import { THEME_EVENT } from "../lib/theme";
 import { ChevronIcon, CloseIcon, PlusIcon, TerminalIcon } from "./icons";
 import { ProblemBox } from "./problem-box";
+import { createStoredSize, ResizeHandle } from "./resize-handle";
 
 const MIN_HEIGHT = 120;
 const DEFAULT_HEIGHT = 280;
 const STEP = 40;
+const HEIGHT_KEY = "opencode-proxy.terminal-height.v1";
 
 function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -98,29 +100,12 @@ function Screen(props: { tabID: string }): JSX.Element {
 
 export function TerminalPanel(): JSX.Element {
   const terminal = useTerminal();
-  const [height, setHeight] = createSignal(
-    Math.min(DEFAULT_HEIGHT, Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.4))),
+  // The height chosen is kept across reloads; the window's height bounds it.
+  const height = createStoredSize(
+    HEIGHT_KEY,
+    (view) => Math.min(DEFAULT_HEIGHT, Math.round(view.height * 0.4)),
+    (view) => ({ min: MIN_HEIGHT, max: Math.round(view.height * 0.75) }),
   );
-
-  const maxHeight = () => Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.75));
-  const clamp = (value: number) => Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(value)));
-
-  const startDrag = (event: PointerEvent) => {
-    event.preventDefault();
-    const handle = event.currentTarget as HTMLElement;
-    handle.setPointerCapture(event.pointerId);
-    const startY = event.clientY;
-    const startHeight = height();
-    const move = (moved: PointerEvent) => setHeight(clamp(startHeight + startY - moved.clientY));
-    const end = () => {
-      handle.removeEventListener("pointermove", move);
-      handle.removeEventListener("pointerup", end);
-      handle.removeEventListener("pointercancel", end);
-    };
-    handle.addEventListener("pointermove", move);
-    handle.addEventListener("pointerup", end);
-    handle.addEventListener("pointercancel", end);
-  };
 
   const stateText = () => {
     const state = terminal.state();
@@ -142,25 +127,9 @@ export function TerminalPanel(): JSX.Element {
     <section
       class="terminal-panel"
       aria-labelledby="terminal-title"
-      style={{ height: `${height()}px` }}
+      style={{ height: `${height.size()}px` }}
     >
-      <div
-        class="resize-handle"
-        role="separator"
-        aria-orientation="horizontal"
-        aria-label="Resize terminal"
-        aria-valuemin={MIN_HEIGHT}
-        aria-valuemax={maxHeight()}
-        aria-valuenow={height()}
-        tabindex="0"
-        onPointerDown={startDrag}
-        onKeyDown={(event) => {
-          if (event.key === "ArrowUp") setHeight(clamp(height() + STEP));
-          else if (event.key === "ArrowDown") setHeight(clamp(height() - STEP));
-          else return;
-          event.preventDefault();
-        }}
-      />
+      <ResizeHandle label="Resize terminal" orientation="horizontal" sized={height} step={STEP} />
       <header class="panel-head terminal-head">
         <TerminalIcon />
         <h2 id="terminal-title" class="sr-only">

@@ -2,7 +2,8 @@
  * The workspace of the server in use: the sessions on the left, the chosen session's
  * chat in the middle (or, with none chosen, which server this is and how it is doing, in
  * a compact card, and the prompt box: a prompt sent there starts a session),
- * the session's changes on the right and the terminal below, when opened.
+ * the session's changes or the project's files on the right, as wide as the user drags
+ * them, and the terminal below both, when opened.
  *
  * The route names the server and the session (`#/s/<server>/<session>`), so a session's
  * address can be bookmarked and survives a reload; a link to another listed server
@@ -36,6 +37,7 @@ import { useTerminal } from "../context/terminal";
 import { ChangesPanel } from "../components/changes-panel";
 import { PlusIcon } from "../components/icons";
 import { PromptBox } from "../components/prompt/prompt-box";
+import { createStoredSize, ResizeHandle } from "../components/resize-handle";
 import { SessionList } from "../components/session-list";
 import { isShortServerId, resolveServerSegment } from "../lib/routes";
 import { displayUrl } from "../lib/url";
@@ -115,6 +117,12 @@ export function HomePage(props: { server?: string; session?: string }): JSX.Elem
   );
 }
 
+/** The session list's width beside a side panel (workspace.css), and the least the chat keeps. */
+const SIDEBAR_WIDTH = 272;
+const CHAT_MIN_WIDTH = 400;
+const SIDE_MIN_WIDTH = 320;
+const SIDE_WIDTH_KEY = "opencode-proxy.side-panel-width.v1";
+
 function Workspace(props: { server: ServerEntry; sessionID: string | undefined }): JSX.Element {
   const terminal = useTerminal();
   // The side panel shown (Changes or Files) is the files context's: the palette and a
@@ -123,44 +131,64 @@ function Workspace(props: { server: ServerEntry; sessionID: string | undefined }
   const changesOpen = () => files.panel() === "changes";
   const setChangesOpen = (open: boolean) => files.setPanel(open ? "changes" : null);
   const filesOpen = () => files.panel() === "files";
+  const sideOpen = () => (changesOpen() && !!props.sessionID) || filesOpen();
+  // The side panel's width, one for both panels, kept across reloads (not on a phone or a
+  // narrow window, where the panel lies over the chat: workspace.css).
+  const sideWidth = createStoredSize(
+    SIDE_WIDTH_KEY,
+    (view) => Math.round(view.width * 0.38),
+    (view) => ({
+      min: SIDE_MIN_WIDTH,
+      max: Math.min(Math.round(view.width * 0.7), view.width - SIDEBAR_WIDTH - CHAT_MIN_WIDTH),
+    }),
+  );
   return (
     <div
       class="workspace"
-      classList={{ "with-changes": (changesOpen() && !!props.sessionID) || filesOpen() }}
+      classList={{ "with-changes": sideOpen() }}
+      style={sideOpen() ? { "--side-width": `${sideWidth.size()}px` } : undefined}
     >
       <SessionList serverKey={props.server.key} selected={props.sessionID} />
-      <div class="workspace-center">
-        <div class="workspace-main">
-          <Show
-            when={props.sessionID}
-            keyed
-            fallback={
-              <div class="home">
-                <ServerStatus server={props.server} />
-              </div>
-            }
-          >
-            {(id) => (
-              <ChatView
-                sessionID={id}
-                changesOpen={changesOpen()}
-                onToggleChanges={() => setChangesOpen(!changesOpen())}
-              />
-            )}
-          </Show>
-        </div>
-        <Show when={terminal.open()}>
-          <Suspense fallback={<div class="terminal-panel loading" aria-busy="true" />}>
-            <TerminalPanel />
-          </Suspense>
+      <div class="workspace-main">
+        <Show
+          when={props.sessionID}
+          keyed
+          fallback={
+            <div class="home">
+              <ServerStatus server={props.server} />
+            </div>
+          }
+        >
+          {(id) => (
+            <ChatView
+              sessionID={id}
+              changesOpen={changesOpen()}
+              onToggleChanges={() => setChangesOpen(!changesOpen())}
+            />
+          )}
         </Show>
       </div>
+      <Show when={sideOpen()}>
+        <ResizeHandle
+          label="Resize side panel"
+          orientation="vertical"
+          sized={sideWidth}
+          step={40}
+          class="side-resize"
+        />
+      </Show>
       <Show when={changesOpen() && props.sessionID} keyed>
         {(id) => <ChangesPanel sessionID={id} onClose={() => setChangesOpen(false)} />}
       </Show>
       <Show when={filesOpen()}>
         <Suspense fallback={<aside class="files-panel" aria-busy="true" />}>
           <FilesPanel />
+        </Suspense>
+      </Show>
+      {/* Below the chat and the side panel both, as wide as they are together. */}
+      <Show when={terminal.open()}>
+        <Suspense fallback={<div class="terminal-panel loading" aria-busy="true" />}>
+          <TerminalPanel />
         </Suspense>
       </Show>
     </div>
