@@ -14,12 +14,13 @@ import { localStore } from "../lib/storage";
 export interface StoredSize {
   size: Accessor<number>;
   range: Accessor<SizeRange>;
-  set(size: number): void;
+  /** A new size; kept across reloads unless `keep` is false (during a drag). */
+  set(size: number, keep?: boolean): void;
   /** Back to the default, and forget the kept size. */
   reset(): void;
 }
 
-/** The window's size, as a signal, for ranges that follow it. */
+/** The window's size, which the default and the range follow. */
 export type WindowSize = { width: number; height: number };
 
 /**
@@ -43,10 +44,10 @@ export function createStoredSize(
   return {
     size: () => clampSize(kept() ?? fallback(viewport()), limits()),
     range: limits,
-    set(size) {
+    set(size, keep = true) {
       const next = clampSize(size, limits());
       setKept(next);
-      saveSize(storage, key, next);
+      if (keep) saveSize(storage, key, next);
     },
     reset() {
       setKept(undefined);
@@ -73,8 +74,11 @@ export function ResizeHandle(props: {
     const position = (moved: PointerEvent) => (vertical() ? moved.clientX : moved.clientY);
     const start = position(event);
     const startSize = props.sized.size();
-    const move = (moved: PointerEvent) => props.sized.set(startSize + start - position(moved));
+    // Written to storage once, when the drag ends, not on every move.
+    const move = (moved: PointerEvent) =>
+      props.sized.set(startSize + start - position(moved), false);
     const end = () => {
+      props.sized.set(props.sized.size());
       handle.removeEventListener("pointermove", move);
       handle.removeEventListener("pointerup", end);
       handle.removeEventListener("pointercancel", end);

@@ -2,7 +2,8 @@
  * The terminal panel: a tab per terminal of the terminal context (new, close one, rename
  * by double-click or F2, arrow keys between tabs), and xterm.js showing the active one's
  * PTY, fitted to the panel (the PTY is resized with it), with a handle to change its
- * height by mouse or keyboard (kept across reloads). Hiding the panel keeps the shells; closing it ends them.
+ * height by mouse or keyboard (kept across reloads). Hiding the panel keeps the shells;
+ * closing it ends them.
  */
 
 import { FitAddon } from "@xterm/addon-fit";

@@ -10,10 +10,9 @@
  * Nothing is ever queued here: nothing is working yet.
  */
 
-import { createRoot, createSignal, getOwner } from "solid-js";
+import { createRoot, getOwner } from "solid-js";
 import { problem, ProblemError } from "../api/problems";
 import type { PromptInput } from "../lib/prompt/parts";
-import type { QueuedPrompt } from "../lib/prompt/queue-store";
 import { createChat, type PromptChat } from "./chat";
 import { useConnection } from "./connection";
 import { useSessions } from "./sessions";
@@ -29,9 +28,6 @@ export function createStarter(open: (sessionID: string) => void): PromptChat {
   const { connection } = useConnection();
   const sessions = useSessions();
   const owner = getOwner();
-  const [queued] = createSignal<QueuedPrompt[]>([]);
-  const [queuePaused] = createSignal(false);
-  const [sendProblem] = createSignal(null);
   /** A session created for a prompt the server then refused, on that server. */
   let unused: { id: string; target: string } | undefined;
 
@@ -63,12 +59,12 @@ export function createStarter(open: (sessionID: string) => void): PromptChat {
       return "sent";
     },
     stop: async () => undefined,
-    queued,
-    queuePaused,
+    queued: () => [],
+    queuePaused: () => false,
     resumeQueue: () => undefined,
     unqueue: () => undefined,
     sendQueuedNow: async () => undefined,
-    sendProblem,
+    sendProblem: () => null,
     clearSendProblem: () => undefined,
     undo: async () => noSession(),
     redo: async () => noSession(),

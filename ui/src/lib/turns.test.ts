@@ -8,7 +8,6 @@ import {
   requestTokens,
   sessionFigures,
   shellCommand,
-  shellCommandOf,
   turnDone,
   turnFigures,
   turnMarkdown,
@@ -330,7 +329,6 @@ describe("shell commands", () => {
     transcriptOf([user("msg_01"), assistant("msg_02", "msg_01")], [own, bash("msg_02", input)]);
 
   it("finds the command of a prompt the user ran in the shell", () => {
-    expect(shellCommandOf([own], [bash("msg_02", { command: "ls -la" })])).toBe("ls -la");
     expect(shellCommand(ran(), "msg_01")).toBe("ls -la");
     expect(promptText(ran(), "msg_01")).toBe("!ls -la");
   });
@@ -342,7 +340,11 @@ describe("shell commands", () => {
     );
     expect(shellCommand(typed, "msg_01")).toBeUndefined();
     expect(promptText(typed, "msg_01")).toBe("list the files");
-    expect(shellCommandOf([], [bash("msg_02", { command: "ls" })])).toBeUndefined();
+    const empty = transcriptOf(
+      [user("msg_01"), assistant("msg_02", "msg_01")],
+      [bash("msg_02", { command: "ls" })],
+    );
+    expect(shellCommand(empty, "msg_01")).toBeUndefined();
   });
 
   it("is no command when the reply ran no bash or named none", () => {

@@ -190,17 +190,8 @@ export function messageText(transcript: PartsView, messageID: string): string {
   return partsText(partsOf(transcript, messageID));
 }
 
-/**
- * The command a shell turn ran, if `userParts` and `replyParts` are one: the server keeps
- * such a prompt as text of its own only (no word the user typed, no file), and runs the
- * command as its reply's bash tool.
- */
-export function shellCommandOf(
-  userParts: readonly Part[],
-  replyParts: readonly Part[],
-): string | undefined {
-  const own = (part: Part) => part.type === "text" && part.synthetic === true;
-  if (userParts.length === 0 || !userParts.every(own)) return undefined;
+/** The command a reply's first tool call ran, if that call is bash. */
+function bashCommand(replyParts: readonly Part[]): string | undefined {
   const tool = replyParts.find((part) => part.type === "tool");
   if (tool?.type !== "tool" || tool.tool !== "bash") return undefined;
   const input: unknown = tool.state?.input;
@@ -209,18 +200,23 @@ export function shellCommandOf(
   return typeof command === "string" && command.trim() !== "" ? command : undefined;
 }
 
-/** The command of the prompt `userID`, when the user ran it in the shell (`!command`). */
+/**
+ * The command of the prompt `userID`, when the user ran it in the shell (`!command`): the
+ * server keeps such a prompt as text of its own only (no word the user typed, no file),
+ * and runs the command as its reply's bash tool.
+ */
 export function shellCommand(
   transcript: MessagesView & PartsView,
   userID: string,
 ): string | undefined {
   const userParts = partsOf(transcript, userID);
-  if (userParts.some((part) => part.type !== "text" || !part.synthetic)) return undefined;
+  const own = (part: Part) => part.type === "text" && part.synthetic === true;
+  if (userParts.length === 0 || !userParts.every(own)) return undefined;
   const replyID = transcript.order.find((id) => {
     const info = transcript.messages[id];
     return info?.role === "assistant" && info.parentID === userID;
   });
-  return replyID ? shellCommandOf(userParts, partsOf(transcript, replyID)) : undefined;
+  return replyID ? bashCommand(partsOf(transcript, replyID)) : undefined;
 }
 
 /** What a prompt reads as: the text the user typed, or `!command` for a shell command. */
